@@ -1,0 +1,120 @@
+package dev.pigeon.router;
+
+import dev.pigeon.homing.SingleRegionHomeDirectory;
+import dev.pigeon.protocol.Frame;
+import dev.pigeon.protocol.ProtocolException;
+import dev.pigeon.storage.InboxEntry;
+import dev.pigeon.storage.MessageStore;
+import dev.pigeon.storage.embedded.EmbeddedMessageStore;
+import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A router of node {@code node-1} over a real embedded store, in-process presence and bus, and a
+ * clock the test moves. Further routers (other nodes) share the same store, presence and bus.
+ */
+final class RouterFixture implements AutoCloseable {
+    static final String REGION = "local";
+    static final String NODE = "node-1";
+    /** Short, so that tests see beats quickly; the clock, not the beat, decides expiry. */
+    static final Duration HEARTBEAT = Duration.ofMillis(50);
+
+    final MutableClock clock = new MutableClock(1_700_000_000_000L);
+    final EmbeddedMessageStore embedded;
+    final MessageStore store;
+    final LocalPresence presence = LocalPresence.create(clock, LocalPresence.DEFAULT_TTL);
+    final LocalNodeBus bus = LocalNodeBus.create();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final RouterLimits limits;
+    final DefaultRouter router;
+    private final List<DefaultRouter> routers = new ArrayList<>();
+
+    private RouterFixture(Path dir, RouterLimits limits, UnaryOperator<MessageStore> wrap) {
+        this.embedded = EmbeddedMessageStore.open(dir, EmbeddedStoreOptions.builder().syncWrites(false).build());
+        this.store = wrap.apply(embedded);
+        this.limits = limits;
+        this.router = router(NODE);
+    }
+
+    static RouterFixture start(Path dir) {
+        return new RouterFixture(dir, RouterLimits.defaults(), UnaryOperator.identity());
+    }
+
+    static RouterFixture start(Path dir, RouterLimits limits) {
+        return new RouterFixture(dir, limits, UnaryOperator.identity());
+    }
+
+    /** A fixture whose routers see the embedded store through {@code wrap}. */
+    static RouterFixture start(Path dir, RouterLimits limits, UnaryOperator<MessageStore> wrap) {
+        return new RouterFixture(dir, limits, wrap);
+    }
+
+    /** Another node's router over the same store, presence and bus. */
+    DefaultRouter router(String nodeId) {
+        DefaultRouter created = DefaultRouter.builder()
+                .nodeId(nodeId)
+                .store(store)
+                .homes(new SingleRegionHomeDirectory(REGION))
+                .presence(presence)
+                .bus(bus)
+                .limits(limits)
+                .meterRegistry(meters)
+                .clock(clock)
+                .heartbeatInterval(HEARTBEAT)
+                .build();
+        routers.add(created);
+        return created;
+    }
+
+    Frame.Sent send(String user, String conversation, String id, String body) {
+        return await(router.send(user, new Frame.Send(null, id, conversation, null, body, null)));
+    }
+
+    List<InboxEntry> inbox(String user) {
+        return await(store.readInbox(user, 0, 1000));
+    }
+
+    SessionInfo session(String user, String session) {
+        return session(user, session, NODE);
+    }
+
+    SessionInfo session(String user, String session, String node) {
+        return new SessionInfo(session, user, node, REGION, "ws", "device-" + session, clock.millis(), clock.millis());
+    }
+
+    static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("stage did not complete normally", e);
+        }
+    }
+
+    /** The protocol error a stage failed with; the router fails stages with the bare exception. */
+    static ProtocolException failureOf(CompletionStage<?> stage) {
+        Throwable failure = await(stage.handle((value, thrown) -> thrown));
+        assertThat(failure).as("failure of the stage").isInstanceOf(ProtocolException.class);
+        return (ProtocolException) failure;
+    }
+
+    static Duration patience() {
+        return Duration.ofSeconds(10);
+    }
+
+    @Override
+    public void close() {
+        routers.forEach(DefaultRouter::close);
+        bus.close();
+        embedded.close();
+    }
+}

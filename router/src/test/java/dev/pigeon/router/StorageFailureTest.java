@@ -1,0 +1,74 @@
+package dev.pigeon.router;
+
+import dev.pigeon.protocol.ErrorCode;
+import dev.pigeon.protocol.Frame;
+import dev.pigeon.storage.InboxEntry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static dev.pigeon.router.RouterFixture.await;
+import static dev.pigeon.router.RouterFixture.failureOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StorageFailureTest {
+    @TempDir
+    Path dir;
+    RouterFixture fixture;
+    FaultyStore faults;
+
+    @BeforeEach
+    void start() {
+        fixture = RouterFixture.start(dir, RouterLimits.defaults().withStorageTimeout(Duration.ofMillis(200)), store -> {
+            faults = new FaultyStore(store);
+            return faults;
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void sendThatFailsHalfWayIsUnavailableAndItsRetryCompletesIt() {
+        faults.failingInboxes.add("bob");
+        Frame.Send send = new Frame.Send(null, "m1", "dm:alice:bob", null, "hello", null);
+
+        assertThat(failureOf(fixture.router.send("alice", send)).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(fixture.inbox("bob")).isEmpty();
+
+        faults.failingInboxes.clear();
+        Frame.Sent sent = await(fixture.router.send("alice", send));
+
+        assertThat(sent.convSeq()).isEqualTo(1);
+        assertThat(sent.seq()).isEqualTo(1);
+        assertThat(fixture.inbox("alice")).extracting(InboxEntry::seq).containsExactly(1L);
+        assertThat(fixture.inbox("bob")).extracting(InboxEntry::seq).containsExactly(1L);
+        assertThat(await(fixture.router.send("alice", send))).isEqualTo(sent);
+    }
+
+    @Test
+    void storageThatDoesNotAnswerIsUnavailable() {
+        faults.claimsHang = true;
+
+        assertThat(failureOf(fixture.router.send("alice", new Frame.Send(null, "m1", "dm:alice:bob", null, "x", null))).code())
+                .isEqualTo(ErrorCode.UNAVAILABLE);
+    }
+
+    @Test
+    void closedStoreIsUnavailableForEveryRequest() {
+        fixture.embedded.close();
+
+        assertThat(failureOf(fixture.router.send("alice", new Frame.Send(null, "m1", "dm:alice:bob", null, "x", null))).code())
+                .isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(failureOf(fixture.router.sync("alice", 0, 10)).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(failureOf(fixture.router.head("alice")).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(failureOf(fixture.router.get("alice", "team")).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(failureOf(fixture.router.ack("alice", "d1", 1)).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    }
+}
