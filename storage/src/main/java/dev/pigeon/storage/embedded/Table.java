@@ -1,0 +1,33 @@
+package dev.pigeon.storage.embedded;
+
+import java.nio.charset.StandardCharsets;
+
+/** The column families of the embedded store, with their key and value layouts. */
+enum Table {
+    /** (conversation, conv_seq) to a log entry. */
+    LOG("log"),
+    /** (conversation, from, id) to the conv_seq of that message. */
+    LOG_INDEX("log_index"),
+    /** (user, seq) to a copy of the log entry. */
+    INBOX("inbox"),
+    /** (user, conversation, conv_seq) to the seq of that entry in the user's inbox. */
+    INBOX_INDEX("inbox_index"),
+    /** (sender, client id) to the first claim of that send. */
+    SEND_CLAIMS("send_claims"),
+    /** (user, conversation) to the read marker. */
+    READ_OFFSETS("read_offsets"),
+    /** (user, device) to the delivered offset. */
+    DELIVERED_OFFSETS("delivered_offsets"),
+    /** (group) to its members. */
+    GROUPS("groups");
+
+    private final byte[] columnFamily;
+
+    Table(String columnFamily) {
+        this.columnFamily = columnFamily.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    byte[] columnFamily() {
+        return columnFamily.clone();
+    }
+}
