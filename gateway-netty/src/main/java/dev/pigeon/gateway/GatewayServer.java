@@ -1,0 +1,195 @@
+package dev.pigeon.gateway;
+
+import dev.pigeon.homing.HomeDirectory;
+import dev.pigeon.protocol.FrameValidator;
+import dev.pigeon.router.Groups;
+import dev.pigeon.router.Presence;
+import dev.pigeon.router.Router;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One Pigeon edge node: the public port (WebSocket, SSE, long-poll and the HTTP API) and the admin
+ * port, on one boss and one worker event loop group. Build with {@link #builder()}, then
+ * {@link #start()}; {@link #stop()} drains and closes.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final GatewayConfig config;
+    private final EdgeNode edge;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel publicChannel;
+    private Channel adminChannel;
+    private boolean stopped;
+
+    private GatewayServer(Builder b) {
+        this.config = b.config;
+        this.edge = new EdgeNode(b.config, b.router, b.groups, b.presence, b.homes, b.meterRegistry, b.readiness,
+                b.validator, b.clock);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the public and admin ports; returns once both listen. */
+    public synchronized GatewayServer start() {
+        if (boss != null) {
+            throw new IllegalStateException("already started");
+        }
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType =
+                Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        boss = new MultiThreadIoEventLoopGroup(1, io);
+        workers = new MultiThreadIoEventLoopGroup(io);
+        try {
+            publicChannel = bind(channelType, config.port(), edge.publicInitializer());
+            adminChannel = bind(channelType, config.adminPort(), edge.adminInitializer());
+        } catch (RuntimeException e) {
+            shutdownEventLoops();
+            throw e;
+        }
+        log.info("gateway {} in region {} listening on {} (admin {})", config.nodeId(), config.region(),
+                publicChannel.localAddress(), adminChannel.localAddress());
+        return this;
+    }
+
+    private Channel bind(Class<? extends ServerChannel> channelType, int port,
+                         ChannelInitializer<SocketChannel> initializer) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeBufferLowWater(), config.writeBufferHighWater()))
+                .childHandler(initializer);
+        return bootstrap.bind(new InetSocketAddress(config.bindHost(), port)).syncUninterruptibly().channel();
+    }
+
+    /** The public port actually bound (the configured one, or the one picked for port 0). */
+    public int port() {
+        return boundPort(publicChannel);
+    }
+
+    /** The admin port actually bound. */
+    public int adminPort() {
+        return boundPort(adminChannel);
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    private static int boundPort(Channel channel) {
+        if (channel == null) {
+            throw new IllegalStateException("not started");
+        }
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /**
+     * Stops accepting, tells every session to reconnect (WebSocket close 1012, SSE end, pending polls
+     * answered), lets in-flight requests finish within the shutdown grace, then closes everything.
+     */
+    public synchronized void stop() {
+        if (boss == null || stopped) {
+            return;
+        }
+        stopped = true;
+        publicChannel.close().syncUninterruptibly();
+        adminChannel.close().syncUninterruptibly();
+        edge.drain(config.shutdownGrace());
+        shutdownEventLoops();
+        log.info("gateway {} stopped", config.nodeId());
+    }
+
+    private void shutdownEventLoops() {
+        boss.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Builds a {@link GatewayServer}. Router, groups, presence and homes are required. */
+    public static final class Builder {
+        private GatewayConfig config = GatewayConfig.builder().build();
+        private Router router;
+        private Groups groups;
+        private Presence presence;
+        private HomeDirectory homes;
+        private PrometheusMeterRegistry meterRegistry;
+        private Supplier<CompletionStage<Boolean>> readiness = () -> CompletableFuture.completedFuture(true);
+        private Clock clock = Clock.systemUTC();
+        private FrameValidator validator = new FrameValidator();
+
+        private Builder() {
+        }
+
+        public Builder config(GatewayConfig v) { config = v; return this; }
+        public Builder router(Router v) { router = v; return this; }
+        public Builder groups(Groups v) { groups = v; return this; }
+        public Builder presence(Presence v) { presence = v; return this; }
+        public Builder homes(HomeDirectory v) { homes = v; return this; }
+
+        /** Where gateway metrics go and what {@code GET /metrics} serves; default a fresh registry. */
+        public Builder meterRegistry(PrometheusMeterRegistry v) { meterRegistry = v; return this; }
+
+        /** Answers {@code GET /readyz}: true when storage and router are reachable; default always ready. */
+        public Builder readiness(Supplier<CompletionStage<Boolean>> v) { readiness = v; return this; }
+
+        /**
+         * The frame rules requests are checked against (body size and page limits included); give it
+         * the router's, so both agree; default {@code new FrameValidator()}.
+         */
+        public Builder validator(FrameValidator v) { validator = v; return this; }
+
+        /** The clock tokens and presence times are read from; default the system clock. */
+        public Builder clock(Clock v) { clock = v; return this; }
+
+        public GatewayServer build() {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(router, "router");
+            Objects.requireNonNull(groups, "groups");
+            Objects.requireNonNull(presence, "presence");
+            Objects.requireNonNull(homes, "homes");
+            Objects.requireNonNull(readiness, "readiness");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(validator, "validator");
+            if (meterRegistry == null) {
+                meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            }
+            return new GatewayServer(this);
+        }
+    }
+}

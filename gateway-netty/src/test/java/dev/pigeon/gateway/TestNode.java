@@ -1,0 +1,164 @@
+package dev.pigeon.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pigeon.gateway.auth.TokenIssuer;
+import dev.pigeon.homing.SingleRegionHomeDirectory;
+import dev.pigeon.protocol.FrameValidator;
+import dev.pigeon.protocol.ProtocolJson;
+import dev.pigeon.router.DefaultRouter;
+import dev.pigeon.router.LocalNodeBus;
+import dev.pigeon.router.LocalPresence;
+import dev.pigeon.router.RouterLimits;
+import dev.pigeon.storage.embedded.EmbeddedMessageStore;
+import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * A real edge node on loopback, on free ports, wired to the embedded store, the in-process router,
+ * presence and node bus: what the end-to-end tests talk to over real sockets.
+ */
+final class TestNode implements AutoCloseable {
+    static final String SECRET = "test-secret-that-is-long-enough-for-hs256";
+    static final String ADMIN_TOKEN = "admin-token";
+
+    final Path dir;
+    final EmbeddedMessageStore store;
+    final LocalNodeBus bus;
+    final LocalPresence presence;
+    final DefaultRouter router;
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final GatewayServer server;
+    final TokenIssuer tokens;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestNode(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness)
+            throws IOException {
+        dir = Files.createTempDirectory("pigeon-gateway-test");
+        store = EmbeddedMessageStore.open(dir, EmbeddedStoreOptions.builder().syncWrites(false).build());
+        bus = LocalNodeBus.create();
+        presence = LocalPresence.create();
+        GatewayConfig config = tweak.apply(GatewayConfig.builder()
+                .bindHost("127.0.0.1").port(0).adminPort(0)
+                .jwtSecret(SECRET).adminToken(ADMIN_TOKEN)).build();
+        FrameValidator validator = new FrameValidator();
+        SingleRegionHomeDirectory homes = new SingleRegionHomeDirectory(config.region());
+        router = DefaultRouter.builder().nodeId(config.nodeId()).store(store).homes(homes).presence(presence)
+                .bus(bus).validator(validator).meterRegistry(registry)
+                .limits(RouterLimits.defaults().withSendsPerSecond(1_000_000)).build();
+        server = GatewayServer.builder().config(config).router(router).groups(router).presence(presence)
+                .homes(homes).validator(validator).meterRegistry(registry)
+                .readiness(readiness).build().start();
+        tokens = new TokenIssuer(SECRET, java.time.Clock.systemUTC());
+    }
+
+    static TestNode start() throws IOException {
+        return start(b -> b);
+    }
+
+    static TestNode start(UnaryOperator<GatewayConfig.Builder> tweak) throws IOException {
+        return start(tweak, () -> CompletableFuture.completedFuture(true));
+    }
+
+    static TestNode start(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness)
+            throws IOException {
+        return new TestNode(tweak, readiness);
+    }
+
+    String token(String user) {
+        return tokens.issue(user, Duration.ofHours(1));
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+    }
+
+    URI wsUri(String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + server.port() + pathAndQuery);
+    }
+
+    URI adminUri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + server.adminPort() + pathAndQuery);
+    }
+
+    HttpResponse<String> get(String pathAndQuery, String token) {
+        return send(authorized(HttpRequest.newBuilder(uri(pathAndQuery)), token).GET().build());
+    }
+
+    HttpResponse<String> post(String pathAndQuery, String token, String body) {
+        return send(authorized(HttpRequest.newBuilder(uri(pathAndQuery)), token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    HttpResponse<String> delete(String pathAndQuery, String token) {
+        return send(authorized(HttpRequest.newBuilder(uri(pathAndQuery)), token).DELETE().build());
+    }
+
+    HttpResponse<String> admin(String method, String pathAndQuery, String adminToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(adminUri(pathAndQuery))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        return send(authorized(request, adminToken).build());
+    }
+
+    /** Sends a message over HTTP and returns the {@code sent} frame. */
+    JsonNode sendMessage(String from, String to, String id, String body) {
+        HttpResponse<String> response = post("/v1/send", token(from),
+                "{\"type\":\"send\",\"id\":\"" + id + "\",\"to\":\"" + to + "\",\"body\":\"" + body + "\"}");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("send failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response.body());
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static HttpRequest.Builder authorized(HttpRequest.Builder request, String token) {
+        request.timeout(Duration.ofSeconds(40));
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return ProtocolJson.mapper().readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop();
+        router.close();
+        bus.close();
+        store.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
