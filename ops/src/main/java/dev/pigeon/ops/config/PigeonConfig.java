@@ -1,0 +1,247 @@
+package dev.pigeon.ops.config;
+
+import dev.pigeon.gateway.GatewayConfig;
+import dev.pigeon.protocol.FrameValidator;
+import dev.pigeon.router.RouterLimits;
+import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static dev.pigeon.ops.config.ValueTypes.BOOLEAN;
+import static dev.pigeon.ops.config.ValueTypes.LIST;
+import static dev.pigeon.ops.config.ValueTypes.NON_EMPTY_TEXT;
+import static dev.pigeon.ops.config.ValueTypes.PATH;
+import static dev.pigeon.ops.config.ValueTypes.PORT;
+import static dev.pigeon.ops.config.ValueTypes.POSITIVE_DURATION;
+import static dev.pigeon.ops.config.ValueTypes.POSITIVE_INT;
+import static dev.pigeon.ops.config.ValueTypes.SIZE;
+
+/**
+ * Every configuration key of a Pigeon node, declared once: name, kind, default and meaning. The
+ * command line, the environment, the config file, {@code --help} and docs/configuration.md all come
+ * from these declarations. Defaults are those of the component a key configures, except where a
+ * declaration says otherwise.
+ */
+public final class PigeonConfig {
+
+    /** Signs demo tokens. Well known on purpose: the demo prints it, and it must never guard real data. */
+    public static final String DEMO_JWT_SECRET = "pigeon-demo-jwt-secret-do-not-use-in-production";
+    public static final String DEMO_ADMIN_TOKEN = "pigeon-demo-admin-token";
+
+    private static final GatewayConfig GATEWAY = GatewayConfig.builder().build();
+    private static final FrameValidator.Limits FRAMES = FrameValidator.Limits.DEFAULTS;
+    private static final RouterLimits ROUTER = RouterLimits.defaults();
+    private static final EmbeddedStoreOptions STORE = EmbeddedStoreOptions.defaults();
+
+    public static final Setting<Path> CONFIG = Setting.of("config", PATH, null,
+            "A Java properties file of settings (keys as listed here). Command-line options and "
+                    + "environment variables override it.");
+
+    // ---- node ----
+    public static final Setting<Path> DATA_DIR = Setting.of("data-dir", PATH, Path.of("data"),
+            "Directory of the embedded store, relative to the working directory unless absolute; created if missing.");
+    public static final Setting<String> NODE_ID = Setting.of("node-id", NON_EMPTY_TEXT, GATEWAY.nodeId(),
+            "This node's name, as hello frames and presence show it.");
+    public static final Setting<String> REGION = Setting.of("region", NON_EMPTY_TEXT, GATEWAY.region(),
+            "The region this node serves.");
+
+    // ---- network and credentials ----
+    // Loopback unless asked: the demo runs with well-known credentials.
+    public static final Setting<String> BIND_HOST = Setting.of("bind-host", NON_EMPTY_TEXT, "127.0.0.1",
+            "Address the public and admin ports listen on; 0.0.0.0 for every interface.");
+    public static final Setting<Integer> PUBLIC_PORT = Setting.of("port", PORT, GATEWAY.port(),
+            "Public port: WebSocket, SSE, long-poll, HTTP API and the demo page. 0 picks a free port.");
+    public static final Setting<Integer> ADMIN_PORT = Setting.of("admin-port", PORT, GATEWAY.adminPort(),
+            "Admin port: admin API and /metrics. 0 picks a free port.");
+    public static final Setting<String> JWT_SECRET = Setting.secret("jwt-secret", NON_EMPTY_TEXT, DEMO_JWT_SECRET,
+            "HS256 secret that client tokens are signed with. The default is a published demo secret.");
+    public static final Setting<String> ADMIN_TOKEN = Setting.secret("admin-token", NON_EMPTY_TEXT, DEMO_ADMIN_TOKEN,
+            "Bearer token the admin port requires. The default is a published demo token.");
+    public static final Setting<Duration> DEV_TOKEN_LIFETIME = Setting.of("dev-token-lifetime",
+            POSITIVE_DURATION, GATEWAY.devTokenLifetime(), "How long a token from POST /v1/dev/token is valid.");
+    public static final Setting<List<String>> CORS_ORIGINS = Setting.of("cors-origins", LIST, GATEWAY.corsOrigins(),
+            "Origins browsers may call the public port from, comma separated; * for any.");
+
+    // ---- limits ----
+    public static final Setting<Integer> MAX_BODY_BYTES = Setting.of("max-body-bytes", SIZE, FRAMES.maxBodyBytes(),
+            "Largest message body, in bytes of UTF-8; a larger send gets too_large.");
+    public static final Setting<Integer> MAX_FRAME_BYTES = Setting.of("max-frame-bytes", SIZE, GATEWAY.maxFrameBytes(),
+            "Largest WebSocket message read; a larger one closes the socket (1009).");
+    public static final Setting<Integer> MAX_HTTP_BODY_BYTES = Setting.of("max-http-body-bytes", SIZE,
+            GATEWAY.maxHttpBodyBytes(), "Largest HTTP request body read; a larger one gets 413 too_large.");
+    public static final Setting<Integer> SESSIONS_PER_USER = Setting.of("sessions-per-user", POSITIVE_INT,
+            GATEWAY.sessionsPerUser(), "Most live sessions one user may hold on this node.");
+    public static final Setting<Integer> SENDS_PER_SECOND = Setting.of("sends-per-second", POSITIVE_INT,
+            ROUTER.sendsPerSecond(), "Sends one user may make per second (a burst of that many at once).");
+    public static final Setting<Integer> MAX_GROUP_MEMBERS = Setting.of("max-group-members", POSITIVE_INT,
+            ROUTER.maxGroupMembers(), "Most members a group may have.");
+    public static final Setting<Integer> MAX_PAGE_SIZE = Setting.of("max-page-size", POSITIVE_INT,
+            ROUTER.maxPageSize(), "Most entries one sync or history answer holds (the largest 'limit' accepted).");
+
+    // ---- transports ----
+    public static final Setting<Duration> WS_PING_INTERVAL = Setting.of("ws-ping-interval",
+            POSITIVE_DURATION, GATEWAY.wsPingInterval(), "How often the server pings a WebSocket.");
+    public static final Setting<Duration> WS_IDLE_TIMEOUT = Setting.of("ws-idle-timeout",
+            POSITIVE_DURATION, GATEWAY.wsIdleTimeout(),
+            "A WebSocket silent this long (pongs included) is closed; must exceed ws-ping-interval.");
+    public static final Setting<Duration> HTTP_REQUEST_TIMEOUT = Setting.of("http-request-timeout",
+            POSITIVE_DURATION, GATEWAY.httpRequestTimeout(),
+            "A connection that does not complete a request within this long is closed.");
+    public static final Setting<Duration> SSE_KEEPALIVE = Setting.of("sse-keepalive",
+            POSITIVE_DURATION, GATEWAY.sseKeepalive(), "How often an SSE stream gets a ': ka' comment.");
+    public static final Setting<Duration> SSE_MAX_LIFETIME = Setting.of("sse-max-lifetime",
+            POSITIVE_DURATION, GATEWAY.sseMaxLifetime(),
+            "An SSE stream ends cleanly after this long; the client reconnects with Last-Event-ID.");
+    public static final Setting<Duration> SSE_RETRY = Setting.of("sse-retry",
+            POSITIVE_DURATION, GATEWAY.sseRetry(), "Reconnection delay announced by 'retry:' on SSE streams.");
+    public static final Setting<Duration> POLL_DEFAULT_WAIT = Setting.of("poll-default-wait",
+            POSITIVE_DURATION, GATEWAY.pollDefaultWait(), "How long a long-poll without 'wait' waits.");
+    public static final Setting<Duration> POLL_MAX_WAIT = Setting.of("poll-max-wait",
+            POSITIVE_DURATION, GATEWAY.pollMaxWait(), "Longest 'wait' a long-poll accepts.");
+
+    // ---- flow control and shutdown ----
+    public static final Setting<Integer> OUTBOUND_QUEUE_LIMIT = Setting.of("outbound-queue-limit", POSITIVE_INT,
+            GATEWAY.outboundQueueLimit(),
+            "Frames a session may have pending on an unwritable channel before it is closed as a slow consumer.");
+    public static final Setting<Integer> WRITE_BUFFER_LOW_WATER = Setting.of("write-buffer-low-water", SIZE,
+            GATEWAY.writeBufferLowWater(), "Channel write buffer low water mark.");
+    public static final Setting<Integer> WRITE_BUFFER_HIGH_WATER = Setting.of("write-buffer-high-water", SIZE,
+            GATEWAY.writeBufferHighWater(), "Channel write buffer high water mark; above it a channel is not writable.");
+    public static final Setting<Duration> SHUTDOWN_GRACE = Setting.of("shutdown-grace",
+            POSITIVE_DURATION, GATEWAY.shutdownGrace(), "How long a stopping node lets in-flight requests finish.");
+
+    // ---- storage ----
+    public static final Setting<Duration> STORAGE_TIMEOUT = Setting.of("storage-timeout",
+            POSITIVE_DURATION, ROUTER.storageTimeout(),
+            "How long a storage call may take before the request fails 'unavailable'.");
+    public static final Setting<Boolean> STORE_SYNC_WRITES = Setting.of("store-sync-writes", BOOLEAN,
+            STORE.syncWrites(),
+            "Fsync the embedded store's log before acknowledging a write; false survives a process crash, not a machine crash.");
+    public static final Setting<Integer> STORE_THREADS = Setting.of("store-threads", POSITIVE_INT,
+            STORE.executorThreads(), "Threads running embedded store operations.");
+    public static final Setting<Integer> STORE_MAX_QUEUED = Setting.of("store-max-queued", POSITIVE_INT,
+            STORE.maxQueuedOperations(),
+            "Embedded store operations that may wait for a thread before calls fail 'unavailable'.");
+
+    /** Every key, in the order help and docs list them. */
+    public static final List<Setting<?>> ALL = List.of(
+            CONFIG, DATA_DIR, NODE_ID, REGION,
+            BIND_HOST, PUBLIC_PORT, ADMIN_PORT, JWT_SECRET, ADMIN_TOKEN, DEV_TOKEN_LIFETIME, CORS_ORIGINS,
+            MAX_BODY_BYTES, MAX_FRAME_BYTES, MAX_HTTP_BODY_BYTES, SESSIONS_PER_USER, SENDS_PER_SECOND, MAX_GROUP_MEMBERS,
+            MAX_PAGE_SIZE,
+            WS_PING_INTERVAL, WS_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, SSE_KEEPALIVE, SSE_MAX_LIFETIME, SSE_RETRY,
+            POLL_DEFAULT_WAIT, POLL_MAX_WAIT,
+            OUTBOUND_QUEUE_LIMIT, WRITE_BUFFER_LOW_WATER, WRITE_BUFFER_HIGH_WATER, SHUTDOWN_GRACE,
+            STORAGE_TIMEOUT, STORE_SYNC_WRITES, STORE_THREADS, STORE_MAX_QUEUED);
+
+    private static final Pattern FIELD_NAME = Pattern.compile("\\b[a-z]+(?:[A-Z][a-z0-9]*)+\\b");
+    private static final ConfigResolver RESOLVER = new ConfigResolver(ALL, CONFIG);
+
+    private final ResolvedConfig values;
+
+    private PigeonConfig(ResolvedConfig values) {
+        this.values = values;
+    }
+
+    /**
+     * Resolves every key: command line, then environment, then the config file, then the default.
+     *
+     * @param commandLine options given on the command line, by key, as text
+     * @param environment the process environment
+     * @throws ConfigException naming every unknown key and bad value
+     */
+    public static PigeonConfig resolve(Map<String, String> commandLine, Map<String, String> environment) {
+        PigeonConfig config = new PigeonConfig(RESOLVER.resolve(commandLine, environment));
+        config.validateTogether();
+        return config;
+    }
+
+    /** The defaults alone, as a node started without any configuration would run. */
+    public static PigeonConfig defaults() {
+        return resolve(Map.of(), Map.of());
+    }
+
+    public <T> T get(Setting<T> setting) {
+        return values.get(setting);
+    }
+
+    public ConfigSource source(Setting<?> setting) {
+        return values.source(setting);
+    }
+
+    public Path dataDir() {
+        return get(DATA_DIR);
+    }
+
+    public GatewayConfig gateway() {
+        return GatewayConfig.builder()
+                .nodeId(get(NODE_ID))
+                .region(get(REGION))
+                .bindHost(get(BIND_HOST))
+                .port(get(PUBLIC_PORT))
+                .adminPort(get(ADMIN_PORT))
+                .jwtSecret(get(JWT_SECRET))
+                .adminToken(get(ADMIN_TOKEN))
+                .devTokenLifetime(get(DEV_TOKEN_LIFETIME))
+                .corsOrigins(get(CORS_ORIGINS))
+                .maxFrameBytes(get(MAX_FRAME_BYTES))
+                .maxHttpBodyBytes(get(MAX_HTTP_BODY_BYTES))
+                .sessionsPerUser(get(SESSIONS_PER_USER))
+                .wsPingInterval(get(WS_PING_INTERVAL))
+                .wsIdleTimeout(get(WS_IDLE_TIMEOUT))
+                .httpRequestTimeout(get(HTTP_REQUEST_TIMEOUT))
+                .sseKeepalive(get(SSE_KEEPALIVE))
+                .sseMaxLifetime(get(SSE_MAX_LIFETIME))
+                .sseRetry(get(SSE_RETRY))
+                .pollDefaultWait(get(POLL_DEFAULT_WAIT))
+                .pollMaxWait(get(POLL_MAX_WAIT))
+                .outboundQueueLimit(get(OUTBOUND_QUEUE_LIMIT))
+                .writeBufferLowWater(get(WRITE_BUFFER_LOW_WATER))
+                .writeBufferHighWater(get(WRITE_BUFFER_HIGH_WATER))
+                .shutdownGrace(get(SHUTDOWN_GRACE))
+                .build();
+    }
+
+    public RouterLimits routerLimits() {
+        return new RouterLimits(get(SENDS_PER_SECOND), get(MAX_GROUP_MEMBERS), get(MAX_PAGE_SIZE),
+                get(STORAGE_TIMEOUT));
+    }
+
+    public FrameValidator.Limits frameLimits() {
+        return new FrameValidator.Limits(get(MAX_BODY_BYTES), get(MAX_PAGE_SIZE),
+                Math.min(FRAMES.defaultPageLimit(), get(MAX_PAGE_SIZE)));
+    }
+
+    public EmbeddedStoreOptions storeOptions() {
+        return EmbeddedStoreOptions.builder()
+                .syncWrites(get(STORE_SYNC_WRITES))
+                .executorThreads(get(STORE_THREADS))
+                .maxQueuedOperations(get(STORE_MAX_QUEUED))
+                .build();
+    }
+
+    /** Rewrites component field names (pollMaxWait) as the keys that set them (poll-max-wait). */
+    private static String inKeyNames(String message) {
+        return FIELD_NAME.matcher(message).replaceAll(match -> {
+            String key = match.group().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+            return ALL.stream().anyMatch(s -> s.key().equals(key)) ? key : match.group();
+        });
+    }
+
+    /** Rules that tie keys together (poll-default-wait within poll-max-wait...) are the components' own. */
+    private void validateTogether() {
+        try {
+            gateway();
+            routerLimits();
+            frameLimits();
+            storeOptions();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("inconsistent settings: " + inKeyNames(e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.pigeon.ops.load;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LoadCommandTest {
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine command = new CommandLine(new LoadCommand());
+        command.setErr(new PrintWriter(err));
+        command.setOut(new PrintWriter(new StringWriter()));
+        return command.execute(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "--sessions 7 --rate 10",
+            "--sessions 0",
+            "--rate -1",
+            "--duration 0",
+            "--duration 2h",
+            "--duration soon",
+            "--body-bytes 70000",
+            "--connect-rate 0",
+            "--processes 0",
+            "--url wss://127.0.0.1:8443/v1/ws"})
+    void refusesAPlanItCannotRun(String args) {
+        assertThat(run(args.split(" "))).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).isNotBlank();
+    }
+
+    @Test
+    void documentsItsOptions() {
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new LoadCommand());
+        command.setOut(new PrintWriter(out));
+
+        assertThat(command.execute("--help")).isZero();
+        assertThat(out.toString()).contains("--url", "--sessions", "--rate", "--duration", "--warmup", "--body-bytes",
+                "--connect-rate", "--processes", "--gateway-pid", "--jwt-secret").doesNotContain("--child");
+    }
+}
