@@ -1,26 +1,16 @@
 package dev.pigeon.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AdminEndToEndTest {
-    private TestNode node;
-
-    @BeforeEach
-    void start() throws Exception {
-        node = TestNode.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        node.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.perTest();
 
     @Test
     void everyAdminPathNeedsTheAdminToken() {

@@ -1,9 +1,8 @@
 package dev.pigeon.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,22 +15,11 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HttpApiEndToEndTest {
-    private TestNode node;
-    private String alice;
-    private String bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        node = TestNode.start(b -> b.devTokens(true).maxHttpBodyBytes(256 * 1024)
-                .httpRequestTimeout(Duration.ofMillis(500)));
-        alice = node.token("alice");
-        bob = node.token("bob");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        node.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.perTest(b -> b.devTokens(true).maxHttpBodyBytes(256 * 1024)
+            .httpRequestTimeout(Duration.ofMillis(500)));
+    private final String alice = node.token("alice");
+    private final String bob = node.token("bob");
 
     @Test
     void sendAnswersWithTheSentFrameAndRetriesCreateNothing() {

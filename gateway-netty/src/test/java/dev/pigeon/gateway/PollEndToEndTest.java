@@ -1,9 +1,8 @@
 package dev.pigeon.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
@@ -12,17 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class PollEndToEndTest {
-    private TestNode node;
-
-    @BeforeEach
-    void start() throws Exception {
-        node = TestNode.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        node.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.perTest();
 
     @Test
     void answersAtOnceWhenEntriesAfterSinceExist() {

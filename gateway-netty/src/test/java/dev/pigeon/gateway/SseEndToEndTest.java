@@ -1,9 +1,8 @@
 package dev.pigeon.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,17 +10,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SseEndToEndTest {
-    private TestNode node;
-
-    @BeforeEach
-    void start() throws Exception {
-        node = TestNode.start(b -> b.corsOrigins(java.util.List.of("https://chat.example")));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        node.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.perTest(b -> b.corsOrigins(java.util.List.of("https://chat.example")));
 
     @Test
     void streamStartsWithRetryAndHelloThenCarriesMessages() throws Exception {

@@ -13,6 +13,9 @@ import dev.pigeon.storage.embedded.EmbeddedMessageStore;
 import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,27 +36,72 @@ import java.util.stream.Stream;
 /**
  * A real edge node on loopback, on free ports, wired to the embedded store, the in-process router,
  * presence and node bus: what the end-to-end tests talk to over real sockets.
+ *
+ * <p>As a JUnit extension it gives every test a fresh node, started before the test and stopped
+ * after it: {@code @RegisterExtension final TestNode node = TestNode.perTest();}. A test that needs
+ * a node of its own, or a second one, uses {@link #start()} in a try-with-resources block.
  */
-final class TestNode implements AutoCloseable {
+final class TestNode implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
     static final String SECRET = "test-secret-that-is-long-enough-for-hs256";
     static final String ADMIN_TOKEN = "admin-token";
+    private static final Supplier<CompletionStage<Boolean>> ALWAYS_READY = () -> CompletableFuture.completedFuture(true);
 
-    final Path dir;
-    final EmbeddedMessageStore store;
-    final LocalNodeBus bus;
-    final LocalPresence presence;
-    final DefaultRouter router;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    final GatewayServer server;
-    final TokenIssuer tokens;
+    final LocalPresence presence = LocalPresence.create();
+    final TokenIssuer tokens = new TokenIssuer(SECRET, java.time.Clock.systemUTC());
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final UnaryOperator<GatewayConfig.Builder> tweak;
+    private final Supplier<CompletionStage<Boolean>> readiness;
+    // set by open(): a per-test node has none of these until its test begins
+    Path dir;
+    EmbeddedMessageStore store;
+    LocalNodeBus bus;
+    DefaultRouter router;
+    GatewayServer server;
 
-    private TestNode(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness)
+    private TestNode(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness) {
+        this.tweak = tweak;
+        this.readiness = readiness;
+    }
+
+    /** A node for each test of the class that registers it; {@code tweak} adjusts the defaults. */
+    static TestNode perTest(UnaryOperator<GatewayConfig.Builder> tweak) {
+        return new TestNode(tweak, ALWAYS_READY);
+    }
+
+    static TestNode perTest() {
+        return perTest(b -> b);
+    }
+
+    static TestNode start() throws IOException {
+        return start(b -> b);
+    }
+
+    static TestNode start(UnaryOperator<GatewayConfig.Builder> tweak) throws IOException {
+        return start(tweak, ALWAYS_READY);
+    }
+
+    static TestNode start(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness)
             throws IOException {
+        TestNode node = new TestNode(tweak, readiness);
+        node.open();
+        return node;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        open();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
+    }
+
+    private void open() throws IOException {
         dir = Files.createTempDirectory("pigeon-gateway-test");
         store = EmbeddedMessageStore.open(dir, EmbeddedStoreOptions.builder().syncWrites(false).build());
         bus = LocalNodeBus.create();
-        presence = LocalPresence.create();
         GatewayConfig config = tweak.apply(GatewayConfig.builder()
                 .bindHost("127.0.0.1").port(0).adminPort(0)
                 .jwtSecret(SECRET).adminToken(ADMIN_TOKEN)).build();
@@ -65,20 +113,6 @@ final class TestNode implements AutoCloseable {
         server = GatewayServer.builder().config(config).router(router).groups(router).presence(presence)
                 .homes(homes).validator(validator).meterRegistry(registry)
                 .readiness(readiness).build().start();
-        tokens = new TokenIssuer(SECRET, java.time.Clock.systemUTC());
-    }
-
-    static TestNode start() throws IOException {
-        return start(b -> b);
-    }
-
-    static TestNode start(UnaryOperator<GatewayConfig.Builder> tweak) throws IOException {
-        return start(tweak, () -> CompletableFuture.completedFuture(true));
-    }
-
-    static TestNode start(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness)
-            throws IOException {
-        return new TestNode(tweak, readiness);
     }
 
     String token(String user) {

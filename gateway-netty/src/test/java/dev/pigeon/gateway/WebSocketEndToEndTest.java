@@ -2,9 +2,8 @@ package dev.pigeon.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pigeon.protocol.Frame;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -15,17 +14,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 class WebSocketEndToEndTest {
-    private TestNode node;
-
-    @BeforeEach
-    void start() throws Exception {
-        node = TestNode.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        node.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.perTest();
 
     @Test
     void helloIsTheFirstFrame() {

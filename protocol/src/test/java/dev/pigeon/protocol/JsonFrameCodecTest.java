@@ -19,21 +19,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class JsonFrameCodecTest {
-    private final JsonFrameCodec codec = new JsonFrameCodec();
+class JsonFrameCodecTest extends FrameCodecContract<JsonFrameCodec> {
 
-    @ParameterizedTest
-    @MethodSource("dev.pigeon.protocol.FrameFixtures#clientFrames")
-    void clientFramesSurviveARoundTrip(Frame.ClientFrame frame) {
-        assertThat(codec.decodeClient(codec.encode(frame))).isEqualTo(frame);
-        assertThat(codec.decodeClient(new ByteArrayInputStream(encodeToStream(frame)))).isEqualTo(frame);
-    }
-
-    @ParameterizedTest
-    @MethodSource("dev.pigeon.protocol.FrameFixtures#serverFrames")
-    void serverFramesSurviveARoundTrip(Frame.ServerFrame frame) {
-        assertThat(codec.decodeServer(codec.encode(frame))).isEqualTo(frame);
-        assertThat(codec.decodeServer(new ByteArrayInputStream(encodeToStream(frame)))).isEqualTo(frame);
+    JsonFrameCodecTest() {
+        super(new JsonFrameCodec());
     }
 
     @ParameterizedTest
@@ -146,12 +135,6 @@ class JsonFrameCodecTest {
         return Stream.of(new byte[0], utf8("  \n"), new byte[]{(byte) 0xff, (byte) 0xfe, 0, 0},
                 new byte[]{'{', '"', 't', '"', ':', '"', (byte) 0xc3, '"', '}'}, utf8("{\"type\":\"ping\"}}"),
                 utf8("[".repeat(100_000)), utf8("{\"type\":\"ping\",\"x\":" + "[".repeat(200) + "]".repeat(200) + "}"));
-    }
-
-    private byte[] encodeToStream(Frame frame) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        codec.encode(frame, out);
-        return out.toByteArray();
     }
 
     private String json(Frame frame) {

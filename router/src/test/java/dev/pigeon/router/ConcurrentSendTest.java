@@ -3,9 +3,8 @@ package dev.pigeon.router;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.storage.InboxEntry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,13 +22,13 @@ class ConcurrentSendTest {
     private static final int SENDERS = 8;
     private static final int SENDS_EACH = 25;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final RouterFixture fixture = RouterFixture.create(RouterLimits.defaults().withSendsPerSecond(10_000));
 
     @Test
     void concurrentSendersIntoOneGroupLeaveEveryInboxContiguousAndEveryConvSeqOnce() {
         ExecutorService threads = Executors.newFixedThreadPool(SENDERS);
-        try (RouterFixture fixture = RouterFixture.start(dir, RouterLimits.defaults().withSendsPerSecond(10_000))) {
+        try {
             List<String> members = IntStream.range(0, SENDERS).mapToObj(i -> "u" + i).toList();
             await(fixture.router.create("u0", "crowd", members));
             // one member also gets direct messages meanwhile, so its inbox interleaves two conversations

@@ -3,12 +3,9 @@ package dev.pigeon.router;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
 import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -23,19 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class DeliveryTest {
-    @TempDir
-    Path dir;
-    RouterFixture fixture;
-
-    @BeforeEach
-    void start() {
-        fixture = RouterFixture.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final RouterFixture fixture = RouterFixture.create();
 
     @Test
     void sendReachesEveryLiveSessionOfEveryMemberOnWhateverNode() {

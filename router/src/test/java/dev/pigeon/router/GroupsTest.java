@@ -3,12 +3,10 @@ package dev.pigeon.router;
 import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.storage.Group;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -18,20 +16,13 @@ import static dev.pigeon.router.RouterFixture.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GroupsTest {
-    @TempDir
-    Path dir;
-    RouterFixture fixture;
+    @RegisterExtension
+    final RouterFixture fixture = RouterFixture.create(RouterLimits.defaults().withMaxGroupMembers(4));
     Groups groups;
 
     @BeforeEach
     void start() {
-        fixture = RouterFixture.start(dir, RouterLimits.defaults().withMaxGroupMembers(4));
         groups = fixture.router;
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
     }
 
     @Test

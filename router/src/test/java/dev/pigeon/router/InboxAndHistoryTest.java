@@ -4,33 +4,23 @@ import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.storage.InboxEntry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.pigeon.router.RouterFixture.await;
 import static dev.pigeon.router.RouterFixture.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class InboxAndHistoryTest {
-    @TempDir
-    Path dir;
-    RouterFixture fixture;
+    @RegisterExtension
+    final RouterFixture fixture = RouterFixture.create(RouterLimits.defaults().withMaxPageSize(3));
 
     @BeforeEach
     void start() {
-        fixture = RouterFixture.start(dir, RouterLimits.defaults().withMaxPageSize(3));
         for (int i = 1; i <= 5; i++) {
             fixture.send("alice", "dm:alice:bob", "m" + i, "n" + i);
         }
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
     }
 
     @Test

@@ -8,55 +8,87 @@ import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.embedded.EmbeddedMessageStore;
 import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A router of node {@code node-1} over a real embedded store, in-process presence and bus, and a
- * clock the test moves. Further routers (other nodes) share the same store, presence and bus.
+ * A router of node {@code node-1} over a real embedded store in a fresh directory, in-process
+ * presence and bus, and a clock the test moves; started before each test and closed after it.
+ * Register it on an instance field, {@code @RegisterExtension final RouterFixture fixture =
+ * RouterFixture.create();}, so each test gets its own. Further routers (other nodes) share the
+ * same store, presence and bus.
  */
-final class RouterFixture implements AutoCloseable {
+final class RouterFixture implements BeforeEachCallback, AfterEachCallback {
     static final String REGION = "local";
     static final String NODE = "node-1";
     /** Short, so that tests see beats quickly; the clock, not the beat, decides expiry. */
     static final Duration HEARTBEAT = Duration.ofMillis(50);
 
     final MutableClock clock = new MutableClock(1_700_000_000_000L);
-    final EmbeddedMessageStore embedded;
-    final MessageStore store;
     final LocalPresence presence = LocalPresence.create(clock, LocalPresence.DEFAULT_TTL);
-    final LocalNodeBus bus = LocalNodeBus.create();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final RouterLimits limits;
-    final DefaultRouter router;
+    private final UnaryOperator<MessageStore> wrap;
     private final List<DefaultRouter> routers = new ArrayList<>();
+    // set before each test
+    private Path dir;
+    LocalNodeBus bus;
+    EmbeddedMessageStore embedded;
+    MessageStore store;
+    DefaultRouter router;
 
-    private RouterFixture(Path dir, RouterLimits limits, UnaryOperator<MessageStore> wrap) {
-        this.embedded = EmbeddedMessageStore.open(dir, EmbeddedStoreOptions.builder().syncWrites(false).build());
-        this.store = wrap.apply(embedded);
+    private RouterFixture(RouterLimits limits, UnaryOperator<MessageStore> wrap) {
         this.limits = limits;
-        this.router = router(NODE);
+        this.wrap = wrap;
     }
 
-    static RouterFixture start(Path dir) {
-        return new RouterFixture(dir, RouterLimits.defaults(), UnaryOperator.identity());
+    static RouterFixture create() {
+        return create(RouterLimits.defaults());
     }
 
-    static RouterFixture start(Path dir, RouterLimits limits) {
-        return new RouterFixture(dir, limits, UnaryOperator.identity());
+    static RouterFixture create(RouterLimits limits) {
+        return create(limits, UnaryOperator.identity());
     }
 
     /** A fixture whose routers see the embedded store through {@code wrap}. */
-    static RouterFixture start(Path dir, RouterLimits limits, UnaryOperator<MessageStore> wrap) {
-        return new RouterFixture(dir, limits, wrap);
+    static RouterFixture create(RouterLimits limits, UnaryOperator<MessageStore> wrap) {
+        return new RouterFixture(limits, wrap);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("pigeon-router-");
+        bus = LocalNodeBus.create();
+        embedded = EmbeddedMessageStore.open(dir, EmbeddedStoreOptions.builder().syncWrites(false).build());
+        store = wrap.apply(embedded);
+        router = router(NODE);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        routers.forEach(DefaultRouter::close);
+        bus.close();
+        embedded.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     /** Another node's router over the same store, presence and bus. */
@@ -109,12 +141,5 @@ final class RouterFixture implements AutoCloseable {
 
     static Duration patience() {
         return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public void close() {
-        routers.forEach(DefaultRouter::close);
-        bus.close();
-        embedded.close();
     }
 }

@@ -6,15 +6,12 @@ import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.storage.InboxEntry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,19 +23,8 @@ import static dev.pigeon.router.RouterFixture.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SendPipelineTest {
-    @TempDir
-    Path dir;
-    RouterFixture fixture;
-
-    @BeforeEach
-    void start() {
-        fixture = RouterFixture.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final RouterFixture fixture = RouterFixture.create();
 
     @Test
     void directSendReachesBothInboxesAtContiguousSeq() {

@@ -3,12 +3,9 @@ package dev.pigeon.router;
 import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.storage.InboxEntry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static dev.pigeon.router.RouterFixture.await;
@@ -16,23 +13,13 @@ import static dev.pigeon.router.RouterFixture.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StorageFailureTest {
-    @TempDir
-    Path dir;
-    RouterFixture fixture;
     FaultyStore faults;
-
-    @BeforeEach
-    void start() {
-        fixture = RouterFixture.start(dir, RouterLimits.defaults().withStorageTimeout(Duration.ofMillis(200)), store -> {
-            faults = new FaultyStore(store);
-            return faults;
-        });
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final RouterFixture fixture = RouterFixture.create(
+            RouterLimits.defaults().withStorageTimeout(Duration.ofMillis(200)), store -> {
+                faults = new FaultyStore(store);
+                return faults;
+            });
 
     @Test
     void sendThatFailsHalfWayIsUnavailableAndItsRetryCompletesIt() {

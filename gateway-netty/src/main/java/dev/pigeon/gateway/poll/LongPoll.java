@@ -2,9 +2,9 @@ package dev.pigeon.gateway.poll;
 
 import dev.pigeon.gateway.http.HttpExchange;
 import dev.pigeon.gateway.http.MessageEndpoints;
-import dev.pigeon.gateway.http.SessionEventsHandler;
 import dev.pigeon.gateway.session.ClientSession;
 import dev.pigeon.gateway.session.SessionEnd;
+import dev.pigeon.gateway.session.SessionEventsHandler;
 import dev.pigeon.gateway.session.SessionTransport;
 import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
@@ -24,8 +24,6 @@ import java.util.concurrent.TimeUnit;
  * empty list when the wait is over. Receipts are not part of a poll's answer.
  */
 final class LongPoll implements SessionTransport {
-    private static final String EVENTS_HANDLER = "poll-events";
-
     private final HttpExchange exchange;
     private final Channel channel;
     private final int limit;
@@ -46,7 +44,7 @@ final class LongPoll implements SessionTransport {
 
     void start(ClientSession session) {
         this.session = session;
-        channel.pipeline().addLast(EVENTS_HANDLER, new SessionEventsHandler(session));
+        SessionEventsHandler.attach(channel.pipeline(), session);
         session.open();
     }
 
@@ -109,9 +107,7 @@ final class LongPoll implements SessionTransport {
         if (waitOver != null) {
             waitOver.cancel(false);
         }
-        if (channel.pipeline().get(EVENTS_HANDLER) != null) {
-            channel.pipeline().remove(EVENTS_HANDLER);
-        }
+        SessionEventsHandler.detach(channel.pipeline());
         if (messages.isEmpty() && error != null) {
             ErrorCode code = ErrorCode.fromWireName(error.code());
             exchange.failWithStatus(HttpResponseStatus.valueOf(code.httpStatus()), error, code);

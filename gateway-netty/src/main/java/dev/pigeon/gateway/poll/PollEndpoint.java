@@ -4,7 +4,6 @@ import dev.pigeon.gateway.auth.Principal;
 import dev.pigeon.gateway.http.HttpExchange;
 import dev.pigeon.gateway.session.ClientSession;
 import dev.pigeon.gateway.session.SessionServices;
-import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.ProtocolException;
 
@@ -33,9 +32,7 @@ public final class PollEndpoint {
         int limit = services.validator().sync(new Frame.Sync(null, since, exchange.queryInt("limit"))).limit();
         LongPoll poll = new LongPoll(exchange, limit, wait);
         ClientSession session = new ClientSession(services, principal, poll, since, limit);
-        if (!session.admit()) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many sessions for " + principal.user());
-        }
+        session.admitOrRefuse();
         poll.start(session);
     }
 

@@ -2,6 +2,7 @@ package dev.pigeon.gateway.session;
 
 import dev.pigeon.gateway.auth.Principal;
 import dev.pigeon.homing.Home;
+import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.router.Delivery;
@@ -112,6 +113,13 @@ public final class ClientSession implements DeliverySink {
         admitted = true;
         services.metrics().sessionOpened(transport.name());
         return true;
+    }
+
+    /** {@link #admit()}, refusing the request with {@code rate_limited} when the user holds too many sessions. */
+    public void admitOrRefuse() {
+        if (!admit()) {
+            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many sessions for " + user());
+        }
     }
 
     /** Attaches to the router, writes {@code hello} and starts the stream. */

@@ -4,8 +4,6 @@ import dev.pigeon.gateway.auth.Principal;
 import dev.pigeon.gateway.http.HttpExchange;
 import dev.pigeon.gateway.session.ClientSession;
 import dev.pigeon.gateway.session.SessionServices;
-import dev.pigeon.protocol.ErrorCode;
-import dev.pigeon.protocol.ProtocolException;
 
 /** {@code GET /v1/sse?since=N}: a session streamed as Server-Sent Events; {@code Last-Event-ID} wins over {@code since}. */
 public final class SseEndpoint {
@@ -31,9 +29,7 @@ public final class SseEndpoint {
                 : exchange.queryLong("since");
         SseStream stream = new SseStream(exchange, settings, events);
         ClientSession session = new ClientSession(services, principal, stream, since, pageSize);
-        if (!session.admit()) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many sessions for " + principal.user());
-        }
+        session.admitOrRefuse();
         stream.start(session);
     }
 }

@@ -1,14 +1,13 @@
 package dev.pigeon.gateway.sse;
 
 import dev.pigeon.gateway.http.HttpExchange;
-import dev.pigeon.gateway.http.SessionEventsHandler;
 import dev.pigeon.gateway.session.ClientSession;
 import dev.pigeon.gateway.session.SessionEnd;
+import dev.pigeon.gateway.session.SessionEventsHandler;
 import dev.pigeon.gateway.session.SessionTransport;
 import dev.pigeon.protocol.Frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -26,8 +25,6 @@ import java.util.concurrent.TimeUnit;
  * its maximum lifetime so that proxies never cut it mid-event.
  */
 final class SseStream implements SessionTransport {
-    private static final String EVENTS_HANDLER = "sse-events";
-
     private final HttpExchange exchange;
     private final Channel channel;
     private final SseSettings settings;
@@ -52,8 +49,7 @@ final class SseStream implements SessionTransport {
         exchange.startStream(head);
         writeChunk(events.retry(channel.alloc(), settings.retry()));
         channel.flush();
-        ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast(EVENTS_HANDLER, new SessionEventsHandler(session));
+        SessionEventsHandler.attach(channel.pipeline(), session);
         long keepaliveMillis = settings.keepalive().toMillis();
         keepalive = channel.eventLoop().scheduleAtFixedRate(this::keepalive, keepaliveMillis, keepaliveMillis,
                 TimeUnit.MILLISECONDS);
@@ -114,9 +110,7 @@ final class SseStream implements SessionTransport {
             keepalive.cancel(false);
             lifetime.cancel(false);
         }
-        if (channel.pipeline().get(EVENTS_HANDLER) != null) {
-            channel.pipeline().remove(EVENTS_HANDLER);
-        }
+        SessionEventsHandler.detach(channel.pipeline());
         exchange.endStream();
     }
 }

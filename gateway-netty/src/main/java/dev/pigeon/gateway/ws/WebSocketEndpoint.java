@@ -4,8 +4,8 @@ import dev.pigeon.gateway.auth.Principal;
 import dev.pigeon.gateway.http.HttpExchange;
 import dev.pigeon.gateway.http.HttpPipeline;
 import dev.pigeon.gateway.session.ClientSession;
+import dev.pigeon.gateway.session.SessionEventsHandler;
 import dev.pigeon.gateway.session.SessionServices;
-import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.FrameCodec;
 import dev.pigeon.protocol.ProtocolException;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,11 +50,11 @@ public final class WebSocketEndpoint {
                 idleTimeout, json, proto);
         ClientSession session = new ClientSession(services, principal, handler, since, pageSize);
         handler.bind(session);
-        if (!session.admit()) {
-            throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many sessions for " + principal.user());
-        }
+        session.admitOrRefuse();
         ChannelPipeline pipeline = ctx.pipeline();
         WebSocketFraming.install(pipeline, framing);
+        // ahead of the session handler, whose exceptionCaught then closes the channel for both
+        SessionEventsHandler.attach(pipeline, session);
         pipeline.addLast("ws-session", handler);
         exchange.handOver();
         ctx.fireChannelRead(exchange.request());

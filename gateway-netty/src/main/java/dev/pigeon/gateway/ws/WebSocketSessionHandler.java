@@ -28,7 +28,8 @@ import java.time.Duration;
 /**
  * A client session over a WebSocket: decodes each message (text as JSON, binary as protobuf) into a
  * request for the session, and writes the session's frames in the negotiated subprotocol. The
- * session opens once the handshake is complete.
+ * session opens once the handshake is complete. Drain and close reach the session through the
+ * {@link dev.pigeon.gateway.session.SessionEventsHandler} ahead of this handler.
  */
 final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter implements SessionTransport {
     static final String PROTO_SUBPROTOCOL = "pigeon.v1.proto";
@@ -94,18 +95,6 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         session.onRequest(request);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        session.onWritabilityChanged();
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        session.onTransportClosed();
-        ctx.fireChannelInactive();
     }
 
     @Override

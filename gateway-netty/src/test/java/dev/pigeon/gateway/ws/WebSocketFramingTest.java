@@ -78,6 +78,13 @@ class WebSocketFramingTest {
         return message;
     }
 
+    /** The server closed with {@code code} (as the client saw it) and passed nothing on. */
+    private void assertClosedWith(int code) {
+        assertThat(client.receivedCloseCode()).isEqualTo(code);
+        assertThat(server.isOpen()).isFalse();
+        assertThat((Object) server.readInbound()).isNull();
+    }
+
     private static byte[] bytes(int length, char fill) {
         byte[] bytes = new byte[length];
         Arrays.fill(bytes, (byte) fill);
@@ -245,12 +252,6 @@ class WebSocketFramingTest {
 
     @Nested
     class Failures {
-
-        private void assertClosedWith(int code) {
-            assertThat(client.receivedCloseCode()).isEqualTo(code);
-            assertThat(server.isOpen()).isFalse();
-            assertThat((Object) server.readInbound()).isNull();
-        }
 
         @Test
         void frameOverTheLimitClosesWith1009() {
@@ -442,12 +443,6 @@ class WebSocketFramingTest {
     @Nested
     class ClosingHandshake {
 
-        private void assertAnsweredWith(int code) {
-            assertThat(client.receivedCloseCode()).isEqualTo(code);
-            assertThat(server.isOpen()).isFalse();
-            assertThat((Object) server.readInbound()).isNull();
-        }
-
         @ParameterizedTest
         @ValueSource(ints = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000,
                 4401, 4999})
@@ -455,7 +450,7 @@ class WebSocketFramingTest {
             open();
             client.sendClose(code, "bye".getBytes(StandardCharsets.UTF_8));
 
-            assertAnsweredWith(code);
+            assertClosedWith(code);
         }
 
         @Test
@@ -463,7 +458,7 @@ class WebSocketFramingTest {
             open();
             client.send(CLOSE, new byte[0]);
 
-            assertAnsweredWith(-1);
+            assertClosedWith(-1);
         }
 
         @Test
@@ -471,7 +466,7 @@ class WebSocketFramingTest {
             open();
             client.sendClose(1000, bytes(CloseFrameValidator.MAX_REASON_BYTES, 'r'));
 
-            assertAnsweredWith(1000);
+            assertClosedWith(1000);
         }
 
         @ParameterizedTest
@@ -480,7 +475,7 @@ class WebSocketFramingTest {
             open();
             client.sendClose(code, new byte[0]);
 
-            assertAnsweredWith(1002);
+            assertClosedWith(1002);
         }
 
         @Test
@@ -488,7 +483,7 @@ class WebSocketFramingTest {
             open();
             client.send(CLOSE, new byte[] {0x03});
 
-            assertAnsweredWith(1002);
+            assertClosedWith(1002);
         }
 
         @Test
@@ -496,7 +491,7 @@ class WebSocketFramingTest {
             open();
             client.sendClose(1000, bytes(CloseFrameValidator.MAX_REASON_BYTES + 1, 'r'));
 
-            assertAnsweredWith(1002);
+            assertClosedWith(1002);
         }
 
         @Test
@@ -504,7 +499,7 @@ class WebSocketFramingTest {
             open();
             client.sendClose(1000, INVALID_UTF8);
 
-            assertAnsweredWith(1007);
+            assertClosedWith(1007);
         }
 
         @Test
@@ -514,7 +509,7 @@ class WebSocketFramingTest {
                     WebSocketWire.frame(CLOSE, true, new byte[] {0x03, (byte) 0xe8}),
                     WebSocketWire.frame(TEXT, true, "too late".getBytes(StandardCharsets.UTF_8))));
 
-            assertAnsweredWith(1000);
+            assertClosedWith(1000);
         }
 
         @Test
