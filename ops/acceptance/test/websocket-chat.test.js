@@ -188,4 +188,22 @@ describe('seed scenario over WebSocket', { timeout: 90_000 }, () => {
     assert.deepEqual(inbox.filter((e) => e.conversation === 'dm:bob:bob').map((e) => e.seq), [head + 1]);
     assert.equal(inbox.length, head + 1);
   });
+
+  it('a media message carries its format everywhere; a text message omits it', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const [alice, bob] = sessions;
+    const frame = { type: 'send', id: 'a-photo', to: 'bob', body: 'https://cdn.example/p.jpg', format: 'image/jpeg' };
+    const ack = assertSent(await alice.call(frame));
+    const msg = assertMsg(await bob.next((f) => f.type === 'msg' && f.id === 'a-photo'));
+    assert.equal(msg.format, 'image/jpeg');
+    const [entry] = assertHistoryPage(await expectStatus(200, demo.baseUrl, 'GET',
+      '/v1/history/dm:alice:bob?limit=1', { token: tokens.bob }), 'dm:alice:bob');
+    assert.deepEqual(entry, { conversation: 'dm:alice:bob', conv_seq: ack.conv_seq, from: 'alice', id: 'a-photo',
+      body: frame.body, format: 'image/jpeg', ts: ack.ts });
+
+    const text = assertSent(await alice.call({ type: 'send', id: 'a-text', to: 'bob', body: 'plain', format: 'text' }));
+    const plain = assertMsg(await bob.next((f) => f.type === 'msg' && f.id === 'a-text'));
+    assert.equal('format' in plain, false, `format text must be omitted: ${JSON.stringify(plain)}`);
+    assert.equal(plain.seq, msg.seq + 1);
+    assert.equal(text.conv_seq, ack.conv_seq + 1);
+  });
 });
