@@ -39,7 +39,7 @@ import java.util.Objects;
  * @param sseMaxLifetime       an SSE stream ends cleanly after this long and the client reconnects; default 90 s
  * @param sseRetry             the reconnection delay announced by {@code retry:} on every SSE stream; default 2 s
  * @param pollDefaultWait      how long a long-poll without {@code wait} waits; default 25 s
- * @param pollMaxWait          the longest {@code wait} a long-poll accepts; default 30 s
+ * @param pollMaxWait          the longest a long-poll waits (a larger {@code wait} is cut to it); default 30 s
  * @param outboundQueueLimit   how many frames a session may have pending while its channel is not writable;
  *                             beyond that it is closed as a slow consumer (WebSocket close 1008
  *                             {@code slow consumer}, SSE and poll end) and resumes from its {@code seq};

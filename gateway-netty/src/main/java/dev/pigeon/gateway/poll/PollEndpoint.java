@@ -5,14 +5,13 @@ import dev.pigeon.gateway.http.HttpExchange;
 import dev.pigeon.gateway.session.ClientSession;
 import dev.pigeon.gateway.session.SessionServices;
 import dev.pigeon.protocol.Frame;
-import dev.pigeon.protocol.ProtocolException;
 
 import java.time.Duration;
 
 /**
  * {@code GET /v1/poll?since=N&wait=S&limit=L}: answers at once when the inbox holds entries after
  * {@code since}, else waits up to {@code wait} seconds for one. Without {@code since}, it waits for
- * entries after the head. {@code wait} above the maximum is {@code bad_request}.
+ * entries after the head. A {@code wait} above the maximum waits the maximum.
  */
 public final class PollEndpoint {
     private final SessionServices services;
@@ -41,9 +40,7 @@ public final class PollEndpoint {
         if (seconds == null) {
             return defaultWait;
         }
-        if (seconds > maxWait.toSeconds()) {
-            throw ProtocolException.badRequest("wait must be at most " + maxWait.toSeconds() + " seconds");
-        }
-        return Duration.ofSeconds(seconds);
+        Duration asked = Duration.ofSeconds(seconds);
+        return asked.compareTo(maxWait) > 0 ? maxWait : asked;
     }
 }

@@ -102,7 +102,7 @@ public final class PigeonConfig {
     public static final Setting<Duration> POLL_DEFAULT_WAIT = Setting.of("poll-default-wait",
             POSITIVE_DURATION, GATEWAY.pollDefaultWait(), "How long a long-poll without 'wait' waits.");
     public static final Setting<Duration> POLL_MAX_WAIT = Setting.of("poll-max-wait",
-            POSITIVE_DURATION, GATEWAY.pollMaxWait(), "Longest 'wait' a long-poll accepts.");
+            POSITIVE_DURATION, GATEWAY.pollMaxWait(), "Longest a long-poll waits; a larger 'wait' is cut to it.");
 
     // ---- flow control and shutdown ----
     public static final Setting<Integer> OUTBOUND_QUEUE_LIMIT = Setting.of("outbound-queue-limit", POSITIVE_INT,
