@@ -1,0 +1,361 @@
+package dev.pigeon.storage.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import dev.pigeon.protocol.LogEntry;
+import dev.pigeon.storage.Group;
+import dev.pigeon.storage.InboxEntry;
+import dev.pigeon.storage.MessageDraft;
+import dev.pigeon.storage.MessageStore;
+import dev.pigeon.storage.SendClaim;
+import dev.pigeon.storage.StorageUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * A {@link MessageStore} in Cassandra, for cluster and multi-region modes. Open it with
+ * {@link #connect(CassandraStoreOptions)}, which creates the keyspace if needed and applies the
+ * schema migrations not yet applied.
+ *
+ * <h2>Tables</h2>
+ * {@code conversation_log ((conversation, bucket), conv_seq)} and {@code inbox ((user, bucket), seq)}
+ * hold full entries (sync is one slice per bucket); {@code bucket = position / 10000} bounds every
+ * partition and tells a range read which partitions to read. {@code log_ids ((conversation, sender,
+ * client_id)) -> conv_seq} and {@code inbox_ids ((user, conversation, conv_seq)) -> seq} index
+ * entries by natural key; {@code heads ((stream, id)) -> head} holds head hints;
+ * {@code send_claims ((sender, client_id))} expire after a TTL; {@code read_offsets ((user),
+ * conversation)}, {@code delivered_offsets ((user), device)}, {@code groups ((name))} with a member
+ * set, and {@code user_home (user) -> region, epoch} for region homing. Log and inbox rows carry
+ * the {@code home_epoch} under which they were written (1 until homes move).
+ *
+ * <h2>Positions: contiguous, unique and idempotent without any counter</h2>
+ * No counter in Redis or in memory is trusted: a counter that restarts behind can hand out a
+ * position again and overwrite a message. Each position is a slot claimed in Cassandra itself by a
+ * lightweight transaction, {@code INSERT ... IF NOT EXISTS} at head + 1, so a slot is written once
+ * and never overwritten, whoever crashes or restarts. An append of entry E with natural key K:
+ * <ol>
+ *   <li>Find the head. The hint names a bucket to start from; it is never ahead of the head and
+ *       may be behind it. Read the highest slot of that bucket at SERIAL (or LOCAL_SERIAL)
+ *       consistency, which also completes any Paxos round in progress on the partition, moving to
+ *       the next bucket while the one read is full. Slots are contiguous (slot n + 1 is only ever
+ *       claimed by a writer that saw slot n), so the highest slot is the head: one read, not a
+ *       probe per slot.</li>
+ *   <li>If the head slot holds K, return it. Otherwise write the index row of the head slot (a
+ *       plain, idempotent insert) and, at the same time, look K up in the index: found, return the
+ *       slot it names.</li>
+ *   <li>Claim head + 1 for E. Won: done (the next appender indexes it). Lost: another writer took
+ *       it, so start again from step 1 at that slot.</li>
+ * </ol>
+ * <b>Invariant:</b> every slot but the head has its index row, because whoever claims slot n + 1
+ * has first written (and had acknowledged) the index row of slot n. Only the head may lack it.
+ * <b>Idempotency:</b> a writer that claims n + 1 for K has compared K with slot n and looked K up
+ * after slots 1 to n − 1 were indexed, so K is in none of them. A retry after a crash or timeout
+ * at any point (before the claim, between claim and answer, or after) finds its entry: in the
+ * index, or as the head. A claim whose outcome was unknown and that lands later cannot duplicate
+ * either: it names a fixed slot, which is then either still free (and no copy of K exists) or
+ * taken (and the claim fails). Two concurrent appends of the same K: one wins the slot, the other
+ * loses its claim, reads the head again, finds K there and returns the same position.
+ *
+ * <p>Writes that correctness does not need are left out: an entry's own index row is written by
+ * the appender after it (a retry finds an unindexed entry as the head), and the hint is written
+ * only when an append enters a bucket past the hint's. Within one process, writes to a partition
+ * take turns ({@link PartitionLanes}): the process's own appenders never contend for a slot, and
+ * a busy partition starts from the head the previous append left instead of reading the hint.
+ * Across processes the claims decide. An uncontended append costs four round trips: the hint
+ * read (skipped on a busy partition), the SERIAL head read, the index repair together with the
+ * lookup, and the claim; two of them are Paxos rounds.
+ *
+ * <h2>Other writes</h2>
+ * Send claims are one {@code INSERT IF NOT EXISTS USING TTL}, which returns the earlier claim when
+ * it loses. Offsets only move forward: {@code UPDATE ... IF offset < ?}, and {@code INSERT IF NOT
+ * EXISTS} for the first marker. Groups are created with {@code IF NOT EXISTS}; members are added
+ * and removed as set updates guarded by {@code IF EXISTS}.
+ *
+ * <h2>Calls</h2>
+ * Every call uses the driver's asynchronous API with prepared statements and never blocks the
+ * caller; stages complete on the driver's threads, so continuations must not block. At most
+ * {@link CassandraStoreOptions#maxInFlight()} calls are in progress at once: one more fails at
+ * once with {@link StorageUnavailableException} rather than queueing. Unreachable nodes, timeouts,
+ * unavailable replicas, overload and a closed session fail the call with
+ * {@link StorageUnavailableException}; every call is idempotent or monotonic, so it may be retried.
+ * Text that is not valid Unicode is refused with {@link IllegalArgumentException}.
+ */
+public final class CassandraMessageStore implements MessageStore {
+    private static final Logger log = LoggerFactory.getLogger(CassandraMessageStore.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final CqlSession session;
+    private final ExecutorService laneExecutor;
+    private final Sequence conversationLog;
+    private final Sequence inbox;
+    private final ClaimTable claims;
+    private final Offsets readOffsets;
+    private final Offsets deliveredOffsets;
+    private final GroupTable groups;
+    private final int maxInFlight;
+    private final Semaphore inFlight;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private CassandraMessageStore(CqlSession session, ExecutorService laneExecutor, Tables tables, int maxInFlight) {
+        this.session = session;
+        this.laneExecutor = laneExecutor;
+        this.conversationLog = tables.conversationLog();
+        this.inbox = tables.inbox();
+        this.claims = tables.claims();
+        this.readOffsets = tables.readOffsets();
+        this.deliveredOffsets = tables.deliveredOffsets();
+        this.groups = tables.groups();
+        this.maxInFlight = maxInFlight;
+        this.inFlight = new Semaphore(maxInFlight);
+    }
+
+    private record Tables(Sequence conversationLog, Sequence inbox, ClaimTable claims, Offsets readOffsets,
+                          Offsets deliveredOffsets, GroupTable groups) {
+    }
+
+    /**
+     * Connects, creates the keyspace if missing, applies pending schema migrations and prepares
+     * every statement. Blocks until done: call it at start.
+     *
+     * @throws StorageUnavailableException when Cassandra cannot be reached or does not answer
+     */
+    public static CassandraMessageStore connect(CassandraStoreOptions options) {
+        String where = "Cassandra at " + options.contactPoints() + " (keyspace " + options.keyspace() + ")";
+        try {
+            try (CqlSession bootstrap = session(options, false)) {
+                SchemaMigrations.createKeyspace(bootstrap, options);
+            }
+            CqlSession session = session(options, true);
+            try {
+                new SchemaMigrations(session, options.schemaTimeout()).apply();
+                ExecutorService laneExecutor = laneExecutor();
+                Tables tables = prepare(session, options, laneExecutor);
+                log.info("Connected to {}", where);
+                return new CassandraMessageStore(session, laneExecutor, tables, options.maxInFlight());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            Throwable failure = Failures.translate("connecting to " + where, e);
+            throw failure instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    @Override
+    public CompletionStage<SendClaim> claimSend(SendClaim claim) {
+        return call("claimSend", () -> {
+            ValidText.check("sender", claim.sender());
+            ValidText.check("clientId", claim.clientId());
+            ValidText.check("conversation", claim.conversation());
+            ValidText.check("bodyDigest", claim.bodyDigest());
+            return claims.claim(claim);
+        });
+    }
+
+    @Override
+    public CompletionStage<LogEntry> appendToLog(MessageDraft draft) {
+        return call("appendToLog", () -> conversationLog.append(draft.conversation(), checked(new LogEntry(
+                        draft.conversation(), 0, draft.from(), draft.id(), draft.body(), draft.format(), draft.ts())))
+                .thenApply(Sequence.Slot::entry));
+    }
+
+    @Override
+    public CompletionStage<Long> appendToInbox(String user, LogEntry entry) {
+        return call("appendToInbox", () -> inbox.append(ValidText.check("user", user), checked(entry))
+                .thenApply(Sequence.Slot::position));
+    }
+
+    @Override
+    public CompletionStage<List<InboxEntry>> readInbox(String user, long afterSeq, int limit) {
+        return call("readInbox", () -> inbox.readAfter(ValidText.check("user", user), afterSeq, checkLimit(limit))
+                .thenApply(slots -> slots.stream().map(slot -> new InboxEntry(slot.position(), slot.entry())).toList()));
+    }
+
+    @Override
+    public CompletionStage<Long> inboxHead(String user) {
+        return call("inboxHead", () -> inbox.head(ValidText.check("user", user)));
+    }
+
+    @Override
+    public CompletionStage<List<LogEntry>> readLog(String conversation, long beforeConvSeq, int limit) {
+        return call("readLog", () -> conversationLog.readBefore(ValidText.check("conversation", conversation), beforeConvSeq, checkLimit(limit))
+                .thenApply(slots -> slots.stream().map(Sequence.Slot::entry).toList()));
+    }
+
+    @Override
+    public CompletionStage<Long> advanceReadOffset(String user, String conversation, long upTo) {
+        return call("advanceReadOffset", () -> readOffsets.advance(ValidText.check("user", user),
+                ValidText.check("conversation", conversation), upTo));
+    }
+
+    @Override
+    public CompletionStage<Long> readOffset(String user, String conversation) {
+        return call("readOffset", () -> readOffsets.get(ValidText.check("user", user),
+                ValidText.check("conversation", conversation)));
+    }
+
+    @Override
+    public CompletionStage<Long> advanceDeliveredOffset(String user, String device, long upTo) {
+        return call("advanceDeliveredOffset", () -> deliveredOffsets.advance(ValidText.check("user", user),
+                ValidText.check("device", device), upTo));
+    }
+
+    @Override
+    public CompletionStage<Long> deliveredOffset(String user, String device) {
+        return call("deliveredOffset", () -> deliveredOffsets.get(ValidText.check("user", user),
+                ValidText.check("device", device)));
+    }
+
+    @Override
+    public CompletionStage<Boolean> createGroup(Group group) {
+        return call("createGroup", () -> {
+            ValidText.check("group", group.name());
+            group.members().forEach(member -> ValidText.check("member", member));
+            return groups.create(group);
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<Group>> group(String name) {
+        return call("group", () -> groups.get(ValidText.check("group", name)));
+    }
+
+    @Override
+    public CompletionStage<Optional<Group>> addMember(String group, String user) {
+        return call("addMember", () -> groups.add(ValidText.check("group", group), ValidText.check("user", user)));
+    }
+
+    @Override
+    public CompletionStage<Optional<Group>> removeMember(String group, String user) {
+        return call("removeMember", () -> groups.remove(ValidText.check("group", group), ValidText.check("user", user)));
+    }
+
+    /** Stops taking calls, waits (up to 30 s) for those in progress, then closes the session. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (!inFlight.tryAcquire(maxInFlight, DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Closing the Cassandra store with calls still in progress after {}", DRAIN_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        session.close();
+        laneExecutor.shutdown();
+        log.info("Closed the Cassandra store");
+    }
+
+    /** Admits a call (or fails it at once), runs it, and turns driver failures into ours. */
+    private <T> CompletionStage<T> call(String operation, Supplier<CompletionStage<T>> work) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new StorageUnavailableException("the Cassandra store is closed", null));
+        }
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new StorageUnavailableException(closed.get()
+                    ? "the Cassandra store is closed"
+                    : "the Cassandra store is overloaded: " + maxInFlight + " calls already in progress", null));
+        }
+        CompletionStage<T> stage;
+        try {
+            stage = work.get();
+        } catch (Throwable e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        stage.whenComplete((value, error) -> {
+            inFlight.release();
+            if (error == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(Failures.translate(operation, error));
+            }
+        });
+        return result;
+    }
+
+    private static LogEntry checked(LogEntry entry) {
+        ValidText.check("conversation", entry.conversation());
+        ValidText.check("from", entry.from());
+        ValidText.check("id", entry.id());
+        ValidText.check("body", entry.body());
+        ValidText.checkOptional("format", entry.format());
+        return entry;
+    }
+
+    private static int checkLimit(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        return limit;
+    }
+
+    private static Tables prepare(CqlSession session, CassandraStoreOptions options, ExecutorService laneExecutor) {
+        CompletableFuture<Sequence> conversationLog = Sequence.prepare(session, SequenceLayout.LOG,
+                options.serialConsistency(), laneExecutor).toCompletableFuture();
+        CompletableFuture<Sequence> inbox = Sequence.prepare(session, SequenceLayout.INBOX,
+                options.serialConsistency(), laneExecutor).toCompletableFuture();
+        CompletableFuture<ClaimTable> claims = ClaimTable.prepare(session, new PartitionLanes(laneExecutor),
+                options.sendClaimTtl()).toCompletableFuture();
+        CompletableFuture<Offsets> read = Offsets.prepare(session, new PartitionLanes(laneExecutor),
+                "read_offsets", "conversation").toCompletableFuture();
+        CompletableFuture<Offsets> delivered = Offsets.prepare(session, new PartitionLanes(laneExecutor),
+                "delivered_offsets", "device").toCompletableFuture();
+        CompletableFuture<GroupTable> groups = GroupTable.prepare(session, new PartitionLanes(laneExecutor))
+                .toCompletableFuture();
+        return new Tables(conversationLog.join(), inbox.join(), claims.join(), read.join(), delivered.join(), groups.join());
+    }
+
+    /** A session owns (and closes) its config loader, so each gets its own. */
+    private static CqlSession session(CassandraStoreOptions options, boolean inKeyspace) {
+        var builder = CqlSession.builder()
+                .addContactPoints(options.contactPoints())
+                .withLocalDatacenter(options.localDatacenter())
+                .withConfigLoader(driverConfig(options));
+        return (inKeyspace ? builder.withKeyspace(options.keyspace()) : builder).build();
+    }
+
+    private static DriverConfigLoader driverConfig(CassandraStoreOptions options) {
+        return DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, options.requestTimeout())
+                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, options.consistency().name())
+                .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, options.serialConsistency().name())
+                // Each schema change otherwise waits out a 1 s debounce before the next can run.
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10))
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, options.schemaTimeout())
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, options.schemaTimeout())
+                // Closing a session otherwise idles for 2 s per thread group.
+                .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+                .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+                .build();
+    }
+
+    /** One thread that only starts the next queued write of a partition; it ends when idle. */
+    private static ExecutorService laneExecutor() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                work -> {
+                    Thread thread = new Thread(work, "pigeon-cassandra-lanes");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+}
