@@ -1,0 +1,163 @@
+package dev.pigeon.router.redis;
+
+import dev.pigeon.router.Delivery;
+import dev.pigeon.router.NodeBus;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.redisson.api.RShardedTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.MessageListener;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The node bus over Redis sharded pub/sub ({@code SSUBSCRIBE}/{@code SPUBLISH}), so it runs on
+ * Redis Cluster too: one channel per node, {@code pigeon:<prefix>:bus:<node>}, each on the shard
+ * its name hashes to. Deliveries travel as {@link DeliveryCodec} JSON.
+ *
+ * <p>{@link #publish} never blocks: it queues, and each destination's queue goes out in order
+ * (see {@link OrderedPublisher}); the outcome is counted in {@code pigeon.bus.published}. A
+ * subscriber's handler runs on a Redisson thread, in the order the channel carried the
+ * deliveries, and must not block. Pub/sub keeps nothing: a delivery to a node that does not
+ * listen, or sent while Redis is away, is lost, and sessions catch up from the inbox. When Redis
+ * comes back Redisson reconnects and subscribes again by itself.
+ */
+public final class RedisNodeBus implements NodeBus {
+    private static final Logger log = LoggerFactory.getLogger(RedisNodeBus.class);
+    /** Deliveries that may wait for Redis per destination node before new ones are dropped. */
+    public static final int DEFAULT_CAPACITY = 100_000;
+    private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
+
+    private final RedissonClient redis;
+    private final RedisKeys keys;
+    private final int capacity;
+    private final BusMeters meters;
+    private final ConcurrentMap<String, OrderedPublisher> publishers = new ConcurrentHashMap<>();
+    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+
+    private RedisNodeBus(RedissonClient redis, RedisKeys keys, int capacity, MeterRegistry registry) {
+        this.redis = redis;
+        this.keys = keys;
+        this.capacity = capacity;
+        this.meters = new BusMeters(registry);
+    }
+
+    /** A bus on {@code redis} (owned by the caller, who closes it after this bus), keys under {@code prefix}. */
+    public static RedisNodeBus create(RedissonClient redis, String prefix, MeterRegistry registry) {
+        return new RedisNodeBus(Objects.requireNonNull(redis, "redis"), RedisKeys.of(prefix), DEFAULT_CAPACITY,
+                Objects.requireNonNull(registry, "registry"));
+    }
+
+    @Override
+    public void publish(String node, Delivery delivery) {
+        String payload = DeliveryCodec.encode(delivery);
+        publishers.computeIfAbsent(node, n -> new OrderedPublisher(redis, keys.bus(n), capacity, meters))
+                .publish(payload);
+    }
+
+    /**
+     * Starts listening for {@code node}'s deliveries and returns at once; {@link Subscription#ready()}
+     * completes once Redis confirmed the subscription. Should it fail (Redis away), it is tried again
+     * every second until it succeeds or the subscription is closed.
+     */
+    @Override
+    public Subscription subscribe(String node, Consumer<Delivery> handler) {
+        Subscription subscription = new Subscription(node, Objects.requireNonNull(handler, "handler"));
+        subscriptions.add(subscription);
+        subscription.attempt();
+        return subscription;
+    }
+
+    /** Stops every subscription of this bus; the Redisson client stays open. */
+    @Override
+    public void close() {
+        subscriptions.forEach(Subscription::close);
+    }
+
+    /** A node's listening on the bus, until closed. */
+    public final class Subscription implements AutoCloseable {
+        private final String node;
+        private final RShardedTopic topic;
+        private final Consumer<Delivery> handler;
+        private final MessageListener<String> listener = (channel, payload) -> receive(payload);
+        private final CompletableFuture<Void> ready = new CompletableFuture<>();
+        private volatile boolean closed;
+
+        private Subscription(String node, Consumer<Delivery> handler) {
+            this.node = node;
+            this.topic = redis.getShardedTopic(keys.bus(node), StringCodec.INSTANCE);
+            this.handler = handler;
+        }
+
+        /** Completes once Redis has confirmed the subscription: deliveries published from then on arrive. */
+        public CompletionStage<Void> ready() {
+            return ready;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            subscriptions.remove(this);
+            ready.thenRun(this::unsubscribe);
+        }
+
+        private void attempt() {
+            if (closed) {
+                return;
+            }
+            RedisCalls.call("subscribing to the node bus", () -> topic.addListenerAsync(String.class, listener))
+                    .whenComplete((id, failure) -> {
+                        if (failure == null) {
+                            ready.complete(null);
+                        } else if (!closed) {
+                            log.warn("node {} could not subscribe to the node bus; trying again in {}", node,
+                                    RESUBSCRIBE_DELAY, failure);
+                            CompletableFuture.delayedExecutor(RESUBSCRIBE_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                                    .execute(this::attempt);
+                        }
+                    });
+        }
+
+        private void unsubscribe() {
+            RedisCalls.call("unsubscribing from the node bus", () -> topic.removeListenerAsync(listener))
+                    .whenComplete((ignored, failure) -> {
+                        if (failure != null) {
+                            log.debug("node {} could not unsubscribe from the node bus", node, failure);
+                        }
+                    });
+        }
+
+        private void receive(String payload) {
+            if (closed) {
+                return;
+            }
+            Delivery delivery;
+            try {
+                delivery = DeliveryCodec.decode(payload);
+            } catch (IllegalArgumentException e) {
+                meters.malformed.increment();
+                log.warn("dropped a malformed delivery on the bus of node {}: {}", node, e.getMessage());
+                return;
+            }
+            meters.received.increment();
+            try {
+                handler.accept(delivery);
+            } catch (RuntimeException e) {
+                log.warn("the handler of node {} failed on a delivery for {}", node, delivery.user(), e);
+            }
+        }
+    }
+}
