@@ -48,9 +48,13 @@ public final class PigeonCli {
      */
     public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine demo = new CommandLine(new DemoCommand(environment));
-        SettingOptions.addTo(demo.getCommandSpec(), PigeonConfig.ALL);
+        SettingOptions.addTo(demo.getCommandSpec(), PigeonConfig.embeddedSettings());
+        CommandLine node = new CommandLine(new NodeCommand(environment));
+        SettingOptions.addTo(node.getCommandSpec(), PigeonConfig.clusterSettings());
         CommandLine root = new CommandLine(new Root())
                 .addSubcommand("demo", demo)
+                .addSubcommand("node", node)
+                .addSubcommand("cluster", new ClusterCommand())
                 .addSubcommand("load", new LoadCommand())
                 .addSubcommand("config-doc", new ConfigDocCommand())
                 .addSubcommand("help", new HelpCommand());

@@ -75,6 +75,39 @@ class PigeonCliTest {
         assertThat(run.out).startsWith("# Configuration").contains("`PIGEON_DATA_DIR`");
     }
 
+    @Test
+    void nodeTakesTheClusterFlags() {
+        CommandLine cli = PigeonCli.commandLine(Map.of("PIGEON_REDIS_PREFIX", "staging"));
+        cli.parseArgs("node", "--node-id", "node-2", "--port", "8081", "--admin-port", "9091",
+                "--redis", "redis://127.0.0.1:6390", "--cassandra", "127.0.0.1:9042", "--keyspace", "pigeon_demo",
+                "--jwt-secret", "s3cret", "--admin-token", "adm1n");
+
+        PigeonConfig config = ((NodeCommand) cli.getSubcommands().get("node").getCommand()).config();
+
+        assertThat(config.gateway().nodeId()).isEqualTo("node-2");
+        assertThat(config.gateway().port()).isEqualTo(8081);
+        assertThat(config.gateway().adminPort()).isEqualTo(9091);
+        assertThat(config.gateway().jwtSecret()).isEqualTo("s3cret");
+        assertThat(config.gateway().adminToken()).isEqualTo("adm1n");
+        assertThat(config.get(PigeonConfig.REDIS)).isEqualTo("redis://127.0.0.1:6390");
+        assertThat(config.get(PigeonConfig.REDIS_PREFIX)).isEqualTo("staging");
+        assertThat(config.cassandraOptions().keyspace()).isEqualTo("pigeon_demo");
+    }
+
+    @Test
+    void nodeHasNoEmbeddedStoreAndDemoNoClusterOptions() {
+        assertThat(run(Map.of(), "node", "--data-dir", "x").err).contains("Unknown option").contains("'--data-dir'");
+        assertThat(run(Map.of(), "demo", "--redis", "redis://127.0.0.1:6390").err).contains("Unknown option");
+    }
+
+    @Test
+    void clusterRefusesZeroNodesBeforeStartingAnything() {
+        Run run = run(Map.of(), "cluster", "--nodes", "0");
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.err).contains("--nodes must be at least 1");
+    }
+
     private static DemoCommand demo(CommandLine cli) {
         return cli.getSubcommands().get("demo").getCommand();
     }

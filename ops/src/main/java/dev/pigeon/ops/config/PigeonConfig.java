@@ -3,6 +3,7 @@ package dev.pigeon.ops.config;
 import dev.pigeon.gateway.GatewayConfig;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.RouterLimits;
+import dev.pigeon.storage.cassandra.CassandraStoreOptions;
 import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
 
 import java.nio.file.Path;
@@ -13,12 +14,14 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import static dev.pigeon.ops.config.ValueTypes.BOOLEAN;
+import static dev.pigeon.ops.config.ValueTypes.HOST_PORT;
 import static dev.pigeon.ops.config.ValueTypes.LIST;
 import static dev.pigeon.ops.config.ValueTypes.NON_EMPTY_TEXT;
 import static dev.pigeon.ops.config.ValueTypes.PATH;
 import static dev.pigeon.ops.config.ValueTypes.PORT;
 import static dev.pigeon.ops.config.ValueTypes.POSITIVE_DURATION;
 import static dev.pigeon.ops.config.ValueTypes.POSITIVE_INT;
+import static dev.pigeon.ops.config.ValueTypes.REDIS_URL;
 import static dev.pigeon.ops.config.ValueTypes.SIZE;
 
 /**
@@ -37,6 +40,7 @@ public final class PigeonConfig {
     private static final FrameValidator.Limits FRAMES = FrameValidator.Limits.DEFAULTS;
     private static final RouterLimits ROUTER = RouterLimits.defaults();
     private static final EmbeddedStoreOptions STORE = EmbeddedStoreOptions.defaults();
+    private static final CassandraStoreOptions CASSANDRA_STORE = CassandraStoreOptions.builder().build();
 
     public static final Setting<Path> CONFIG = Setting.of("config", PATH, null,
             "A Java properties file of settings (keys as listed here). Command-line options and "
@@ -128,6 +132,25 @@ public final class PigeonConfig {
             STORE.maxQueuedOperations(),
             "Embedded store operations that may wait for a thread before calls fail 'unavailable'.");
 
+    // ---- cluster (pigeon node) ----
+    public static final Setting<String> REDIS = Setting.of("redis", REDIS_URL, "redis://127.0.0.1:6390",
+            "Cluster node: the Redis holding presence and carrying deliveries between nodes.");
+    public static final Setting<String> REDIS_PREFIX = Setting.of("redis-prefix", NON_EMPTY_TEXT, "pigeon",
+            "Cluster node: separates deployments sharing one Redis; every node of one deployment uses the same.");
+    public static final Setting<String> CASSANDRA = Setting.of("cassandra", HOST_PORT, "127.0.0.1:9042",
+            "Cluster node: the Cassandra node to reach first (the driver finds the others).");
+    public static final Setting<String> CASSANDRA_DATACENTER = Setting.of("cassandra-datacenter", NON_EMPTY_TEXT,
+            CASSANDRA_STORE.localDatacenter(), "Cluster node: the Cassandra data centre of this region.");
+    public static final Setting<String> KEYSPACE = Setting.of("keyspace", NON_EMPTY_TEXT, CASSANDRA_STORE.keyspace(),
+            "Cluster node: the Cassandra keyspace of every table; created with its schema when missing.");
+
+    /** Keys only a cluster node reads. */
+    public static final List<Setting<?>> CLUSTER_ONLY = List.of(REDIS, REDIS_PREFIX, CASSANDRA, CASSANDRA_DATACENTER,
+            KEYSPACE);
+    /** Keys only the embedded store reads. */
+    public static final List<Setting<?>> EMBEDDED_ONLY = List.of(DATA_DIR, STORE_SYNC_WRITES, STORE_THREADS,
+            STORE_MAX_QUEUED);
+
     /** Every key, in the order help and docs list them. */
     public static final List<Setting<?>> ALL = List.of(
             CONFIG, DATA_DIR, NODE_ID, REGION,
@@ -137,7 +160,8 @@ public final class PigeonConfig {
             WS_PING_INTERVAL, WS_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, SSE_KEEPALIVE, SSE_MAX_LIFETIME, SSE_RETRY,
             POLL_DEFAULT_WAIT, POLL_MAX_WAIT,
             OUTBOUND_QUEUE_LIMIT, WRITE_BUFFER_LOW_WATER, WRITE_BUFFER_HIGH_WATER, SHUTDOWN_GRACE,
-            STORAGE_TIMEOUT, STORE_SYNC_WRITES, STORE_THREADS, STORE_MAX_QUEUED);
+            STORAGE_TIMEOUT, STORE_SYNC_WRITES, STORE_THREADS, STORE_MAX_QUEUED,
+            REDIS, REDIS_PREFIX, CASSANDRA, CASSANDRA_DATACENTER, KEYSPACE);
 
     private static final Pattern FIELD_NAME = Pattern.compile("\\b[a-z]+(?:[A-Z][a-z0-9]*)+\\b");
     private static final ConfigResolver RESOLVER = new ConfigResolver(ALL, CONFIG);
@@ -225,6 +249,25 @@ public final class PigeonConfig {
                 .build();
     }
 
+    /** The settings a {@code pigeon demo} reads: all but the cluster's. */
+    public static List<Setting<?>> embeddedSettings() {
+        return ALL.stream().filter(s -> !CLUSTER_ONLY.contains(s)).toList();
+    }
+
+    /** The settings a {@code pigeon node} reads: all but the embedded store's. */
+    public static List<Setting<?>> clusterSettings() {
+        return ALL.stream().filter(s -> !EMBEDDED_ONLY.contains(s)).toList();
+    }
+
+    public CassandraStoreOptions cassandraOptions() {
+        return CassandraStoreOptions.builder()
+                .contactPoints(List.of(CassandraStoreOptions.contactPoint(get(CASSANDRA))))
+                .localDatacenter(get(CASSANDRA_DATACENTER))
+                .keyspace(get(KEYSPACE))
+                .requestTimeout(get(STORAGE_TIMEOUT))
+                .build();
+    }
+
     /** Rewrites component field names (pollMaxWait) as the keys that set them (poll-max-wait). */
     private static String inKeyNames(String message) {
         return FIELD_NAME.matcher(message).replaceAll(match -> {
@@ -240,6 +283,7 @@ public final class PigeonConfig {
             routerLimits();
             frameLimits();
             storeOptions();
+            cassandraOptions();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("inconsistent settings: " + inKeyNames(e.getMessage()));
         }

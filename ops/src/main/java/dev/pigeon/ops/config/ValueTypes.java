@@ -57,6 +57,22 @@ public final class ValueTypes {
             s -> Arrays.stream(s.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList(),
             list -> String.join(",", list));
 
+    /** A Redis server as Redisson names it: {@code redis://host:port} ({@code rediss://} for TLS). */
+    public static final ValueType<String> REDIS_URL = of("<redis://host:port>", s -> {
+        if (!s.trim().matches("rediss?://[^\\s/:]+:\\d{1,5}")) {
+            throw new IllegalArgumentException("'" + s + "' is not a Redis URL: write redis://host:port");
+        }
+        return s.trim();
+    }, s -> s);
+
+    /** A server address, {@code host:port}. */
+    public static final ValueType<String> HOST_PORT = of("<host:port>", s -> {
+        if (!s.trim().matches("[^\\s/:]+:\\d{1,5}")) {
+            throw new IllegalArgumentException("'" + s + "' is not an address: write host:port");
+        }
+        return s.trim();
+    }, s -> s);
+
     public static final ValueType<Boolean> BOOLEAN = of("<true|false>", s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
         case "true", "yes", "on" -> true;
         case "false", "no", "off" -> false;

@@ -155,6 +155,60 @@ class PigeonConfigTest {
         assertThat(PigeonConfig.JWT_SECRET.display("s3cret")).isEqualTo("****");
     }
 
+    @Test
+    void theClusterKeysDefaultToTheLocalServicesOfOpsBinServices() {
+        PigeonConfig config = PigeonConfig.defaults();
+
+        assertThat(config.get(PigeonConfig.REDIS)).isEqualTo("redis://127.0.0.1:6390");
+        assertThat(config.get(PigeonConfig.REDIS_PREFIX)).isEqualTo("pigeon");
+        assertThat(config.get(PigeonConfig.CASSANDRA)).isEqualTo("127.0.0.1:9042");
+        assertThat(config.get(PigeonConfig.CASSANDRA_DATACENTER)).isEqualTo("dc1");
+        assertThat(config.get(PigeonConfig.KEYSPACE)).isEqualTo("pigeon");
+        assertThat(config.cassandraOptions().contactPoints()).extracting(a -> a.getHostString() + ":" + a.getPort())
+                .containsExactly("127.0.0.1:9042");
+    }
+
+    @Test
+    void theClusterKeysComeFromEverySource() throws IOException {
+        Path file = write("keyspace = from_file\nredis-prefix = staging\n");
+
+        PigeonConfig config = PigeonConfig.resolve(
+                Map.of("config", file.toString(), "redis", "redis://10.0.0.5:6379", "node-id", "node-7"),
+                Map.of("PIGEON_CASSANDRA", "10.0.0.9:9142", "PIGEON_CASSANDRA_DATACENTER", "eu-west"));
+
+        assertThat(config.get(PigeonConfig.REDIS)).isEqualTo("redis://10.0.0.5:6379");
+        assertThat(config.source(PigeonConfig.REDIS)).isEqualTo(ConfigSource.COMMAND_LINE);
+        assertThat(config.get(PigeonConfig.REDIS_PREFIX)).isEqualTo("staging");
+        assertThat(config.gateway().nodeId()).isEqualTo("node-7");
+        assertThat(config.cassandraOptions().keyspace()).isEqualTo("from_file");
+        assertThat(config.cassandraOptions().localDatacenter()).isEqualTo("eu-west");
+        assertThat(config.cassandraOptions().contactPoints()).extracting(a -> a.getHostString() + ":" + a.getPort())
+                .containsExactly("10.0.0.9:9142");
+        assertThat(config.source(PigeonConfig.CASSANDRA)).isEqualTo(ConfigSource.ENVIRONMENT);
+    }
+
+    @Test
+    void badClusterAddressesAndKeyspacesAreNamed() {
+        assertThatThrownBy(() -> PigeonConfig.resolve(Map.of("redis", "127.0.0.1:6379", "cassandra", "cassandra-1"),
+                Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad value for redis (--redis): '127.0.0.1:6379' is not a Redis URL")
+                .hasMessageContaining("bad value for cassandra (--cassandra): 'cassandra-1' is not an address");
+        assertThatThrownBy(() -> PigeonConfig.resolve(Map.of("keyspace", "Pigeon-Prod"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("inconsistent settings: keyspace must be lower case letters");
+    }
+
+    @Test
+    void demoAndNodeEachReadTheirOwnKeys() {
+        assertThat(PigeonConfig.embeddedSettings()).contains(PigeonConfig.DATA_DIR, PigeonConfig.NODE_ID)
+                .doesNotContain(PigeonConfig.REDIS, PigeonConfig.CASSANDRA, PigeonConfig.KEYSPACE);
+        assertThat(PigeonConfig.clusterSettings()).contains(PigeonConfig.REDIS, PigeonConfig.REDIS_PREFIX,
+                        PigeonConfig.CASSANDRA, PigeonConfig.CASSANDRA_DATACENTER, PigeonConfig.KEYSPACE,
+                        PigeonConfig.NODE_ID, PigeonConfig.JWT_SECRET, PigeonConfig.ADMIN_TOKEN)
+                .doesNotContain(PigeonConfig.DATA_DIR, PigeonConfig.STORE_THREADS);
+    }
+
     private Path write(String properties) throws IOException {
         return Files.writeString(dir.resolve("pigeon.properties"), properties);
     }

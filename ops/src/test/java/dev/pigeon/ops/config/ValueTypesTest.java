@@ -89,4 +89,24 @@ class ValueTypesTest {
         assertThat(ValueTypes.BOOLEAN.parse("off")).isFalse();
         assertThatThrownBy(() -> ValueTypes.BOOLEAN.parse("maybe")).hasMessageContaining("not a boolean");
     }
+
+    @Test
+    void serverAddressesAreChecked() {
+        assertThat(ValueTypes.REDIS_URL.parse(" redis://127.0.0.1:6390 ")).isEqualTo("redis://127.0.0.1:6390");
+        assertThat(ValueTypes.REDIS_URL.parse("rediss://redis.example:6380")).isEqualTo("rediss://redis.example:6380");
+        assertThat(ValueTypes.HOST_PORT.parse("cassandra-1.example:9042")).isEqualTo("cassandra-1.example:9042");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "127.0.0.1:6390", "redis://127.0.0.1", "http://127.0.0.1:6390", "redis://a b:1",
+            "redis://host:port", "redis://host:6390/0"})
+    void aRedisUrlNeedsSchemeHostAndPort(String text) {
+        assertThatThrownBy(() -> ValueTypes.REDIS_URL.parse(text)).hasMessageContaining("is not a Redis URL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "cassandra", "cassandra:", ":9042", "host:port", "a b:9042", "host:123456"})
+    void anAddressNeedsHostAndPort(String text) {
+        assertThatThrownBy(() -> ValueTypes.HOST_PORT.parse(text)).hasMessageContaining("is not an address");
+    }
 }

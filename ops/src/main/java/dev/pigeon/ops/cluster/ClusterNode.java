@@ -1,0 +1,217 @@
+package dev.pigeon.ops.cluster;
+
+import dev.pigeon.gateway.GatewayServer;
+import dev.pigeon.homing.SingleRegionHomeDirectory;
+import dev.pigeon.ops.config.PigeonConfig;
+import dev.pigeon.protocol.FrameValidator;
+import dev.pigeon.router.DefaultRouter;
+import dev.pigeon.router.Presence;
+import dev.pigeon.router.redis.RedisNodeBus;
+import dev.pigeon.router.redis.RedisPresence;
+import dev.pigeon.router.resilience.ResilienceSettings;
+import dev.pigeon.router.resilience.ResilientMessageStore;
+import dev.pigeon.router.resilience.ResilientPresence;
+import dev.pigeon.storage.MessageStore;
+import dev.pigeon.storage.cassandra.CassandraMessageStore;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One Pigeon node of a cluster: messages in Cassandra, presence and the node bus in Redis (shared by
+ * every node of the region), the router and the gateway without dev tokens. {@link #start} assembles
+ * it and fails when Cassandra or Redis cannot be reached; {@link #stop} takes it apart in the reverse
+ * order, so the gateway drains its sessions before the router, the bus, presence, the Redis client
+ * and finally the store close.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+    /** Any user will do: readiness asks the store for an inbox head, which is one read. */
+    private static final String READINESS_PROBE_USER = "readyz";
+
+    private final StartedParts parts;
+    private final GatewayServer gateway;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private ClusterNode(StartedParts parts, GatewayServer gateway) {
+        this.parts = parts;
+        this.gateway = gateway;
+    }
+
+    /**
+     * Connects to Cassandra (creating the keyspace and its tables when missing) and Redis, then starts
+     * serving.
+     *
+     * @throws RuntimeException when a part cannot start (Cassandra or Redis unreachable, a port taken);
+     *                          whatever had started is closed again
+     */
+    public static ClusterNode start(PigeonConfig config) {
+        StartedParts parts = new StartedParts();
+        try {
+            var gatewayConfig = config.gateway().toBuilder().devTokens(false).build();
+            String nodeId = gatewayConfig.nodeId();
+            String prefix = config.get(PigeonConfig.REDIS_PREFIX);
+            Duration timeout = config.routerLimits().storageTimeout();
+
+            PrometheusMeterRegistry meters = parts.add("metrics", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    PrometheusMeterRegistry::close);
+            parts.add("JVM metrics", bindJvmMetrics(meters), JvmGcMetrics::close);
+
+            MessageStore cassandra = parts.add("store", CassandraMessageStore.connect(config.cassandraOptions()),
+                    MessageStore::close);
+            // remote calls fail fast while Cassandra or Redis is down, and recover by themselves
+            ResilienceSettings resilience = ResilienceSettings.defaults();
+            MessageStore store = new ResilientMessageStore(cassandra, resilience, meters);
+            RedissonClient redis = parts.add("Redis client", redisClient(config.get(PigeonConfig.REDIS)),
+                    RedissonClient::shutdown);
+            RedisPresence redisPresence = parts.add("presence", RedisPresence.builder(redis)
+                    .prefix(prefix)
+                    .nodeId(nodeId)
+                    .meterRegistry(meters)
+                    .build(), RedisPresence::close);
+            Presence presence = new ResilientPresence(redisPresence, resilience, meters);
+            RedisNodeBus bus = parts.add("node bus", RedisNodeBus.create(redis, prefix, meters), RedisNodeBus::close);
+
+            var homes = new SingleRegionHomeDirectory(gatewayConfig.region());
+            var validator = new FrameValidator(config.frameLimits());
+            DefaultRouter router = parts.add("router", DefaultRouter.builder()
+                    .nodeId(nodeId)
+                    .store(store)
+                    .homes(homes)
+                    .presence(presence)
+                    .bus(bus)
+                    .validator(validator)
+                    .limits(config.routerLimits())
+                    .meterRegistry(meters)
+                    .build(), DefaultRouter::close);
+
+            String readinessKey = "pigeon:" + prefix + ":readyz";
+            GatewayServer gateway = parts.add("gateway", GatewayServer.builder()
+                    .config(gatewayConfig)
+                    .router(router)
+                    .groups(router)
+                    .presence(presence)
+                    .homes(homes)
+                    .meterRegistry(meters)
+                    .validator(validator)
+                    .readiness(() -> bothAnswer(
+                            () -> store.inboxHead(READINESS_PROBE_USER),
+                            () -> redis.getKeys().countExistsAsync(readinessKey),
+                            timeout))
+                    .build()
+                    .start(), GatewayServer::stop);
+
+            log.info("{}: public port {}, admin port {}, Redis {} (prefix {}), Cassandra {} (keyspace {})",
+                    upLine(nodeId), gateway.port(), gateway.adminPort(),
+                    config.get(PigeonConfig.REDIS), prefix, config.get(PigeonConfig.CASSANDRA),
+                    config.get(PigeonConfig.KEYSPACE));
+            return new ClusterNode(parts, gateway);
+        } catch (RuntimeException e) {
+            parts.closeAll();
+            throw e;
+        }
+    }
+
+    /** What a node logs once it serves; {@link LocalCluster} waits for it. */
+    static String upLine(String nodeId) {
+        return "Pigeon cluster node " + nodeId + " is up";
+    }
+
+    /** The public port actually bound (useful with port 0). */
+    public int port() {
+        return gateway.port();
+    }
+
+    public int adminPort() {
+        return gateway.adminPort();
+    }
+
+    /** Stops the gateway (sessions are told to reconnect), then closes the rest newest first. Safe to call twice. */
+    public void stop() {
+        if (parts.closeAll()) {
+            log.info("stopped");
+        }
+        stopped.countDown();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Blocks until {@link #stop} has finished. */
+    public void awaitStopped() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stopped.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A client of one Redis server, sized for one node (Redisson's defaults suit a whole application server). */
+    private static RedissonClient redisClient(String url) {
+        Config config = new Config();
+        config.setThreads(4);
+        config.setNettyThreads(8);
+        config.useSingleServer()
+                .setAddress(url)
+                .setConnectionMinimumIdleSize(2)
+                .setConnectionPoolSize(16)
+                .setSubscriptionConnectionMinimumIdleSize(1)
+                .setSubscriptionConnectionPoolSize(4);
+        return Redisson.create(config);
+    }
+
+    private static JvmGcMetrics bindJvmMetrics(PrometheusMeterRegistry meters) {
+        new ClassLoaderMetrics().bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        new FileDescriptorMetrics().bindTo(meters);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(meters);
+        return gc;
+    }
+
+    /** True when both probes complete without failure within {@code timeout}. */
+    static CompletionStage<Boolean> bothAnswer(Supplier<CompletionStage<?>> first, Supplier<CompletionStage<?>> second,
+                                               Duration timeout) {
+        return answers(first, timeout).thenCombine(answers(second, timeout), Boolean::logicalAnd);
+    }
+
+    private static CompletableFuture<Boolean> answers(Supplier<CompletionStage<?>> probe, Duration timeout) {
+        try {
+            return probe.get().toCompletableFuture()
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((answer, failure) -> failure == null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+    }
+}
