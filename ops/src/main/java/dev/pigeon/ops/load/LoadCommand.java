@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * records its latency from the time the send was scheduled. Bounded: it stops by itself after
  * the warm-up and the measured duration.
  */
-@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "load", sortOptions = false,
         description = {
                 "Generates chat load against a running Pigeon gateway over WebSocket (pigeon.v1.json).",
                 "Sessions are paired (users 2k and 2k+1) and chat in their dm: conversation at a fixed total "
@@ -45,6 +45,9 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean help;
 
     @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/v1/ws",
             description = "WebSocket endpoint of the gateway (default: ${DEFAULT-VALUE}).")

@@ -30,6 +30,9 @@ final class LoadReport {
             line(out, "latency     p50 %s  p99 %s  p99.9 %s  max %s ms (send-to-deliver, from the scheduled send time)",
                     millis(latency.getValueAtPercentile(50)), millis(latency.getValueAtPercentile(99)),
                     millis(latency.getValueAtPercentile(99.9)), millis(latency.getMaxValue()));
+            Histogram lag = result.sendLagMicros();
+            line(out, "send lag    p99 %s  max %s ms (how late the generator itself sent: part of the latency above)",
+                    millis(lag.getValueAtPercentile(99)), millis(lag.getMaxValue()));
         }
         line(out, "errors      %s", counts(result.errors()));
         line(out, "disconnects %s", counts(result.disconnects()));

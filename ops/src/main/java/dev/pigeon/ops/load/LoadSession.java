@@ -1,5 +1,6 @@
 package dev.pigeon.ops.load;
 
+import dev.pigeon.protocol.ConversationId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -30,9 +31,9 @@ final class LoadSession {
         this.body = body;
         this.stats = stats;
         this.onSettled = onSettled;
-        String conversation = "dm:" + (user.compareTo(peer) <= 0 ? user + ":" + peer : peer + ":" + user);
         // user ids and timestamps need no JSON escaping, so the frame is written as ASCII directly
-        this.sendPrefix = "{\"type\":\"send\",\"conversation\":\"" + conversation + "\",\"id\":\"";
+        this.sendPrefix = "{\"type\":\"send\",\"conversation\":\"" + ConversationId.direct(user, peer).value()
+                + "\",\"id\":\"";
     }
 
     String user() {
@@ -69,7 +70,9 @@ final class LoadSession {
 
     /**
      * Sends the message scheduled at {@code dueNanos}; its client id is that time too, unique per
-     * sender, which lets its {@code sent} be matched to the schedule without any lookup.
+     * sender, which lets its {@code sent} be matched to the schedule without any lookup. It is
+     * written even to a channel that is not writable: an open-loop generator does not slow down,
+     * and the backlog shows as latency.
      */
     void send(long dueNanos) {
         Channel ch = channel;
@@ -86,7 +89,7 @@ final class LoadSession {
             body.writeTo(frame, dueNanos);
             ByteBufUtil.writeAscii(frame, "\"}");
             ch.writeAndFlush(new TextWebSocketFrame(frame), ch.voidPromise());
-            stats.sent(dueNanos);
+            stats.sent(dueNanos, System.nanoTime());
         });
     }
 

@@ -35,6 +35,7 @@ final class LoadStats {
     private final Map<String, LongAdder> disconnects = new ConcurrentHashMap<>();
     private final Recorder recentLatency = new Recorder(3);
     private final Recorder windowLatency = new Recorder(3);
+    private final Recorder windowSendLag = new Recorder(3);
 
     private volatile boolean windowSet;
     private volatile long windowStart;
@@ -72,10 +73,12 @@ final class LoadStats {
         }
     }
 
-    void sent(long scheduledNanos) {
+    /** A message went out at {@code nowNanos}; how late that was shows the generator's own delay. */
+    void sent(long scheduledNanos, long nowNanos) {
         sent.increment();
         if (inWindow(scheduledNanos)) {
             windowSent.increment();
+            windowSendLag.recordValue(micros(nowNanos - scheduledNanos));
         }
     }
 
@@ -86,7 +89,7 @@ final class LoadStats {
     }
 
     void delivered(long scheduledNanos, long nowNanos) {
-        long micros = Math.max(0, TimeUnit.NANOSECONDS.toMicros(nowNanos - scheduledNanos));
+        long micros = micros(nowNanos - scheduledNanos);
         delivered.increment();
         recentLatency.recordValue(micros);
         if (inWindow(scheduledNanos)) {
@@ -137,7 +140,12 @@ final class LoadStats {
     LoadResult result() {
         double seconds = windowSet ? (windowEnd - windowStart) / 1e9 : 0;
         return new LoadResult(sessions, opened.get(), seconds, windowSent.sum(), windowAcked.sum(),
-                windowDelivered.sum(), sums(errors), sums(disconnects), windowLatency.getIntervalHistogram());
+                windowDelivered.sum(), sums(errors), sums(disconnects), windowLatency.getIntervalHistogram(),
+                windowSendLag.getIntervalHistogram());
+    }
+
+    private static long micros(long nanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos));
     }
 
     private boolean inWindow(long nanos) {

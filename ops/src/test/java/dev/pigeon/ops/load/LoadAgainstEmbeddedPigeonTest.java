@@ -54,6 +54,7 @@ class LoadAgainstEmbeddedPigeonTest {
         assertThat(result.acked()).isEqualTo(result.sent());
         assertThat(result.delivered()).isEqualTo(result.sent());
         assertThat(result.latencyMicros().getTotalCount()).isEqualTo(result.delivered());
+        assertThat(result.sendLagMicros().getTotalCount()).isEqualTo(result.sent());
         assertThat(result.errors()).isEmpty();
         assertThat(result.disconnects()).isEmpty();
     }

@@ -22,22 +22,23 @@ class LoadLinesTest {
     @Test
     void aResultSurvivesItsLine() {
         LoadResult result = new LoadResult(500, 498, 30, 30_000, 29_990, 29_980,
-                Map.of("rate_limited", 10L), Map.of("4000", 2L), latencies(900, 1200, 45_000));
+                Map.of("rate_limited", 10L), Map.of("4000", 2L), latencies(900, 1200, 45_000), latencies(10, 20));
 
         String line = LoadLines.result(result);
         LoadResult read = LoadLines.parseResult(line).orElseThrow();
 
         assertThat(line).startsWith("pigeon-load-result {").doesNotContain("\n");
-        assertThat(read).usingRecursiveComparison().ignoringFields("latencyMicros").isEqualTo(result);
+        assertThat(read).usingRecursiveComparison().ignoringFields("latencyMicros", "sendLagMicros").isEqualTo(result);
         assertThat(read.latencyMicros()).isEqualTo(result.latencyMicros());
+        assertThat(read.sendLagMicros()).isEqualTo(result.sendLagMicros());
     }
 
     @Test
     void resultsOfSeveralProcessesAddUp() {
         LoadResult first = new LoadResult(500, 500, 30, 100, 100, 99, Map.of("rate_limited", 1L), Map.of(),
-                latencies(1000, 2000));
+                latencies(1000, 2000), latencies(5));
         LoadResult second = new LoadResult(400, 398, 30, 80, 79, 80, Map.of("rate_limited", 2L, "unavailable", 1L),
-                Map.of("no close frame", 1L), latencies(3000));
+                Map.of("no close frame", 1L), latencies(3000), latencies(7, 9));
 
         LoadResult total = LoadResult.combine(List.of(
                 LoadLines.parseResult(LoadLines.result(first)).orElseThrow(),
@@ -53,6 +54,7 @@ class LoadLinesTest {
         assertThat(total.disconnects()).containsExactlyEntriesOf(Map.of("no close frame", 1L));
         assertThat(total.latencyMicros().getTotalCount()).isEqualTo(3);
         assertThat(total.latencyMicros().getMaxValue()).isEqualTo(total.latencyMicros().highestEquivalentValue(3000));
+        assertThat(total.sendLagMicros().getTotalCount()).isEqualTo(3);
     }
 
     @Test
@@ -71,7 +73,7 @@ class LoadLinesTest {
     void otherLinesAreNotReports() {
         assertThat(LoadLines.parseResult("12:00:01 WARN something")).isEmpty();
         assertThat(LoadLines.parseProgress(LoadLines.result(new LoadResult(2, 2, 1, 0, 0, 0, Map.of(), Map.of(),
-                new Histogram(3))))).isEmpty();
+                new Histogram(3), new Histogram(3))))).isEmpty();
     }
 
     @Test
