@@ -2,6 +2,7 @@ package dev.pigeon.ops.cluster;
 
 import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
+import dev.pigeon.ops.JvmMetrics;
 import dev.pigeon.ops.config.PigeonConfig;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.DefaultRouter;
@@ -13,13 +14,7 @@ import dev.pigeon.router.resilience.ResilientMessageStore;
 import dev.pigeon.router.resilience.ResilientPresence;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.cassandra.CassandraMessageStore;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.redisson.Redisson;
@@ -73,7 +68,7 @@ public final class ClusterNode implements AutoCloseable {
 
             PrometheusMeterRegistry meters = parts.add("metrics", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                     PrometheusMeterRegistry::close);
-            parts.add("JVM metrics", bindJvmMetrics(meters), JvmGcMetrics::close);
+            parts.add("JVM metrics", JvmMetrics.bindTo(meters), JvmGcMetrics::close);
 
             MessageStore cassandra = parts.add("store", CassandraMessageStore.connect(config.cassandraOptions()),
                     MessageStore::close);
@@ -185,18 +180,6 @@ public final class ClusterNode implements AutoCloseable {
                 .setSubscriptionConnectionMinimumIdleSize(1)
                 .setSubscriptionConnectionPoolSize(4);
         return Redisson.create(config);
-    }
-
-    private static JvmGcMetrics bindJvmMetrics(PrometheusMeterRegistry meters) {
-        new ClassLoaderMetrics().bindTo(meters);
-        new JvmMemoryMetrics().bindTo(meters);
-        new JvmThreadMetrics().bindTo(meters);
-        new ProcessorMetrics().bindTo(meters);
-        new UptimeMetrics().bindTo(meters);
-        new FileDescriptorMetrics().bindTo(meters);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(meters);
-        return gc;
     }
 
     /** True when both probes complete without failure within {@code timeout}. */

@@ -2,6 +2,7 @@ package dev.pigeon.ops.embedded;
 
 import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
+import dev.pigeon.ops.JvmMetrics;
 import dev.pigeon.ops.config.PigeonConfig;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.DefaultRouter;
@@ -9,13 +10,6 @@ import dev.pigeon.router.LocalNodeBus;
 import dev.pigeon.router.LocalPresence;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.embedded.EmbeddedMessageStore;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -64,7 +58,7 @@ public final class EmbeddedPigeon implements AutoCloseable {
         try {
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             parts.push(new Part("metrics", meters::close));
-            parts.push(new Part("JVM metrics", bindJvmMetrics(meters)));
+            parts.push(new Part("JVM metrics", JvmMetrics.bindTo(meters)));
 
             MessageStore store = EmbeddedMessageStore.open(config.dataDir(), config.storeOptions());
             parts.push(new Part("store", store));
@@ -167,18 +161,6 @@ public final class EmbeddedPigeon implements AutoCloseable {
                 log.warn("closing {} failed", part.name(), e);
             }
         }
-    }
-
-    private static AutoCloseable bindJvmMetrics(PrometheusMeterRegistry meters) {
-        new ClassLoaderMetrics().bindTo(meters);
-        new JvmMemoryMetrics().bindTo(meters);
-        new JvmThreadMetrics().bindTo(meters);
-        new ProcessorMetrics().bindTo(meters);
-        new UptimeMetrics().bindTo(meters);
-        new FileDescriptorMetrics().bindTo(meters);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(meters);
-        return gc;
     }
 
     private static CompletionStage<Boolean> storeAnswers(MessageStore store, Duration timeout) {
