@@ -3,6 +3,7 @@ package dev.pigeon.ops.cluster;
 import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
 import dev.pigeon.ops.JvmMetrics;
+import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.DefaultRouter;
@@ -26,7 +27,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -44,7 +44,6 @@ public final class ClusterNode implements AutoCloseable {
 
     private final StartedParts parts;
     private final GatewayServer gateway;
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ClusterNode(StartedParts parts, GatewayServer gateway) {
         this.parts = parts;
@@ -144,7 +143,6 @@ public final class ClusterNode implements AutoCloseable {
         if (parts.closeAll()) {
             log.info("stopped");
         }
-        stopped.countDown();
     }
 
     @Override
@@ -154,18 +152,7 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Blocks until {@link #stop} has finished. */
     public void awaitStopped() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                stopped.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        parts.awaitClosed();
     }
 
     /** A client of one Redis server, sized for one node (Redisson's defaults suit a whole application server). */

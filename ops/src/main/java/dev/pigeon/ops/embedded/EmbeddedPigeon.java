@@ -3,6 +3,7 @@ package dev.pigeon.ops.embedded;
 import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
 import dev.pigeon.ops.JvmMetrics;
+import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.DefaultRouter;
@@ -10,17 +11,15 @@ import dev.pigeon.router.LocalNodeBus;
 import dev.pigeon.router.LocalPresence;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.embedded.EmbeddedMessageStore;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,15 +33,10 @@ public final class EmbeddedPigeon implements AutoCloseable {
     /** Any user will do: readiness asks the store for an inbox head, which touches the disk. */
     private static final String READINESS_PROBE_USER = "readyz";
 
-    /** Something to close on stop, named for the log. */
-    private record Part(String name, AutoCloseable closer) {
-    }
-
-    private final Deque<Part> parts;
+    private final StartedParts parts;
     private final GatewayServer gateway;
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private EmbeddedPigeon(Deque<Part> parts, GatewayServer gateway) {
+    private EmbeddedPigeon(StartedParts parts, GatewayServer gateway) {
         this.parts = parts;
         this.gateway = gateway;
     }
@@ -54,22 +48,21 @@ public final class EmbeddedPigeon implements AutoCloseable {
      *                          process, a port is taken); whatever had started is closed again
      */
     public static EmbeddedPigeon start(PigeonConfig config) {
-        Deque<Part> parts = new ArrayDeque<>();
+        StartedParts parts = new StartedParts();
         try {
-            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            parts.push(new Part("metrics", meters::close));
-            parts.push(new Part("JVM metrics", JvmMetrics.bindTo(meters)));
+            PrometheusMeterRegistry meters = parts.add("metrics", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    PrometheusMeterRegistry::close);
+            parts.add("JVM metrics", JvmMetrics.bindTo(meters), JvmGcMetrics::close);
 
-            MessageStore store = EmbeddedMessageStore.open(config.dataDir(), config.storeOptions());
-            parts.push(new Part("store", store));
-            LocalNodeBus bus = LocalNodeBus.create();
-            parts.push(new Part("node bus", bus));
+            MessageStore store = parts.add("store",
+                    EmbeddedMessageStore.open(config.dataDir(), config.storeOptions()), MessageStore::close);
+            LocalNodeBus bus = parts.add("node bus", LocalNodeBus.create(), LocalNodeBus::close);
 
             var gatewayConfig = config.gateway().toBuilder().devTokens(true).build();
             var homes = new SingleRegionHomeDirectory(gatewayConfig.region());
             var presence = LocalPresence.create();
             var validator = new FrameValidator(config.frameLimits());
-            DefaultRouter router = DefaultRouter.builder()
+            DefaultRouter router = parts.add("router", DefaultRouter.builder()
                     .nodeId(gatewayConfig.nodeId())
                     .store(store)
                     .homes(homes)
@@ -78,10 +71,9 @@ public final class EmbeddedPigeon implements AutoCloseable {
                     .validator(validator)
                     .limits(config.routerLimits())
                     .meterRegistry(meters)
-                    .build();
-            parts.push(new Part("router", router));
+                    .build(), DefaultRouter::close);
 
-            GatewayServer gateway = GatewayServer.builder()
+            GatewayServer gateway = parts.add("gateway", GatewayServer.builder()
                     .config(gatewayConfig)
                     .router(router)
                     .groups(router)
@@ -91,15 +83,14 @@ public final class EmbeddedPigeon implements AutoCloseable {
                     .validator(validator)
                     .readiness(() -> storeAnswers(store, config.routerLimits().storageTimeout()))
                     .build()
-                    .start();
-            parts.push(new Part("gateway", gateway::stop));
+                    .start(), GatewayServer::stop);
 
             EmbeddedPigeon pigeon = new EmbeddedPigeon(parts, gateway);
             StartBanner.lines(config, gateway.port(), gateway.adminPort()).forEach(log::info);
             StartBanner.demoCredentialWarnings(config).forEach(log::warn);
             return pigeon;
         } catch (RuntimeException e) {
-            closeAll(parts);
+            parts.closeAll();
             throw e;
         }
     }
@@ -118,15 +109,9 @@ public final class EmbeddedPigeon implements AutoCloseable {
      * grace), then closes the router, the bus and the store, logging each step. Safe to call twice.
      */
     public void stop() {
-        synchronized (parts) {
-            if (parts.isEmpty()) {
-                return;
-            }
-            log.info("stopping");
-            closeAll(parts);
+        if (parts.closeAll()) {
             log.info("stopped");
         }
-        stopped.countDown();
     }
 
     @Override
@@ -136,31 +121,7 @@ public final class EmbeddedPigeon implements AutoCloseable {
 
     /** Blocks until {@link #stop} has finished. */
     public void awaitStopped() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                stopped.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Closes the parts newest first; a part that fails to close does not keep the others open. */
-    private static void closeAll(Deque<Part> parts) {
-        while (!parts.isEmpty()) {
-            Part part = parts.pop();
-            try {
-                part.closer().close();
-                log.info("closed {}", part.name());
-            } catch (Exception e) {
-                log.warn("closing {} failed", part.name(), e);
-            }
-        }
+        parts.awaitClosed();
     }
 
     private static CompletionStage<Boolean> storeAnswers(MessageStore store, Duration timeout) {
