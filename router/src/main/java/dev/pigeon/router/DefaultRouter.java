@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The router of one node: sends, reads and groups on behalf of authenticated users, and the live
@@ -48,6 +49,7 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
         this.membership = new Membership(store, calls);
         this.fanOut = new FanOut(builder.presence, builder.bus, calls, builder.meterRegistry);
         this.sends = new SendPipeline(validator, homes, store, calls, membership,
+                new ConversationSequencer(store, calls, membership, ForkJoinPool.commonPool()),
                 new UserRateLimiters(limits.sendsPerSecond(), builder.clock), fanOut, builder.clock,
                 builder.meterRegistry);
         this.groups = new GroupService(store, calls, membership, limits.maxGroupMembers());

@@ -19,15 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The path of one send: validate, rate-limit, check the home, authorise, de-duplicate, append to
- * the log and every member's inbox, answer {@code sent}, then fan out. Every storage step is
+ * the log and every member's inbox (in {@code conv_seq} order: {@link ConversationSequencer}),
+ * answer {@code sent}, then fan out. Every storage step is
  * idempotent, so a retry of the same send re-runs them all and answers the same {@code sent}.
  */
 final class SendPipeline {
@@ -38,18 +37,21 @@ final class SendPipeline {
     private final MessageStore store;
     private final StoreCalls calls;
     private final Membership membership;
+    private final ConversationSequencer sequencer;
     private final UserRateLimiters rateLimiters;
     private final FanOut fanOut;
     private final Clock clock;
     private final MeterRegistry registry;
 
     SendPipeline(FrameValidator validator, HomeDirectory homes, MessageStore store, StoreCalls calls, Membership membership,
-                 UserRateLimiters rateLimiters, FanOut fanOut, Clock clock, MeterRegistry registry) {
+                 ConversationSequencer sequencer, UserRateLimiters rateLimiters, FanOut fanOut, Clock clock,
+                 MeterRegistry registry) {
         this.validator = validator;
         this.homes = homes;
         this.store = store;
         this.calls = calls;
         this.membership = membership;
+        this.sequencer = sequencer;
         this.rateLimiters = rateLimiters;
         this.fanOut = fanOut;
         this.clock = clock;
@@ -104,30 +106,18 @@ final class SendPipeline {
     private CompletableFuture<Frame.Sent> persist(String sender, Frame.Send send, List<String> members) {
         MessageDraft draft = new MessageDraft(send.conversation(), sender, send.id(), send.body(), send.format(),
                 clock.millis());
-        return calls.call(() -> store.appendToLog(draft))
-                .thenCompose(entry -> appendToInboxes(members, entry).thenApply(seqs -> {
-                    fanOut(members, entry, seqs);
-                    return new Frame.Sent(send.replyRef(), send.id(), entry.conversation(), entry.convSeq(),
-                            seqs.get(sender), entry.ts());
-                }));
-    }
-
-    /** Appends the entry to every member's inbox at once; completes with each member's seq when all are durable. */
-    private CompletableFuture<Map<String, Long>> appendToInboxes(List<String> members, LogEntry entry) {
-        Map<String, CompletableFuture<Long>> appends = new HashMap<>();
-        for (String member : members) {
-            appends.put(member, calls.call(() -> store.appendToInbox(member, entry)));
-        }
-        return CompletableFuture.allOf(appends.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
-            Map<String, Long> seqs = new HashMap<>();
-            appends.forEach((member, append) -> seqs.put(member, append.join()));
-            return seqs;
+        return sequencer.append(draft, members).thenApply(placed -> {
+            fanOut(placed);
+            LogEntry entry = placed.entry();
+            return new Frame.Sent(send.replyRef(), send.id(), entry.conversation(), entry.convSeq(),
+                    placed.seqs().get(sender), entry.ts());
         });
     }
 
     /** Pushes the new entry to the members' live sessions; a failure here (logged by the fan-out) never fails the send. */
-    private void fanOut(List<String> members, LogEntry entry, Map<String, Long> seqs) {
-        fanOut.publish(members, member -> new Delivery.Message(member, new InboxEntry(seqs.get(member), entry)), "message");
+    private void fanOut(ConversationSequencer.Placed placed) {
+        fanOut.publish(List.copyOf(placed.seqs().keySet()),
+                member -> new Delivery.Message(member, new InboxEntry(placed.seqs().get(member), placed.entry())), "message");
     }
 
     /** SHA-256 of format and body: what makes a retry the same send. The validator made text null. */

@@ -26,22 +26,25 @@ class ConcurrentSendTest {
     final RouterFixture fixture = RouterFixture.create(RouterLimits.defaults().withSendsPerSecond(10_000));
 
     @Test
-    void concurrentSendersIntoOneGroupLeaveEveryInboxContiguousAndEveryConvSeqOnce() {
+    void concurrentSendersThroughTwoNodesLeaveEveryInboxContiguousAndInConvSeqOrder() {
         ExecutorService threads = Executors.newFixedThreadPool(SENDERS);
         try {
             List<String> members = IntStream.range(0, SENDERS).mapToObj(i -> "u" + i).toList();
+            List<Router> nodes = List.of(fixture.router, fixture.router("node-2"));
             await(fixture.router.create("u0", "crowd", members));
             // one member also gets direct messages meanwhile, so its inbox interleaves two conversations
             CountDownLatch start = new CountDownLatch(1);
             List<CompletableFuture<List<Frame.Sent>>> senders = new ArrayList<>();
-            for (String sender : members) {
+            for (int s = 0; s < SENDERS; s++) {
+                String sender = members.get(s);
+                Router node = nodes.get(s % nodes.size());
                 senders.add(CompletableFuture.supplyAsync(() -> {
                     awaitLatch(start);
                     List<CompletableFuture<Frame.Sent>> sends = new ArrayList<>();
                     for (int i = 0; i < SENDS_EACH; i++) {
-                        sends.add(fixture.router.send(sender,
+                        sends.add(node.send(sender,
                                 new Frame.Send(null, sender + "-" + i, "g:crowd", null, "m" + i, null)).toCompletableFuture());
-                        sends.add(fixture.router.send(sender,
+                        sends.add(node.send(sender,
                                 new Frame.Send(null, sender + "-dm-" + i, "dm:" + sender + ":zz", null, "d" + i, null)).toCompletableFuture());
                     }
                     return sends.stream().map(RouterFixture::await).toList();
@@ -59,7 +62,9 @@ class ConcurrentSendTest {
                 assertThat(inbox).extracting(InboxEntry::seq)
                         .containsExactlyElementsOf(LongStream.rangeClosed(1, groupMessages + SENDS_EACH).boxed().toList());
                 assertThat(inbox.stream().filter(e -> e.entry().conversation().equals("g:crowd"))
-                        .map(e -> e.entry().convSeq()).distinct().count()).isEqualTo(groupMessages);
+                        .map(e -> e.entry().convSeq()).toList())
+                        .as("group entries in the inbox of %s, in seq order", member)
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, groupMessages).boxed().toList());
             }
             assertThat(await(fixture.store.inboxHead("zz"))).isEqualTo((long) SENDERS * SENDS_EACH);
         } finally {

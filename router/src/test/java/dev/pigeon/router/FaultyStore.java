@@ -79,6 +79,16 @@ final class FaultyStore implements MessageStore {
     }
 
     @Override
+    public CompletionStage<Long> fanOutMark(String conversation) {
+        return delegate.fanOutMark(conversation);
+    }
+
+    @Override
+    public CompletionStage<Void> advanceFanOutMark(String conversation, long convSeq) {
+        return delegate.advanceFanOutMark(conversation, convSeq);
+    }
+
+    @Override
     public CompletionStage<Boolean> createGroup(Group group) {
         return delegate.createGroup(group);
     }

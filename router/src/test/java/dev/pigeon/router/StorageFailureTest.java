@@ -40,6 +40,27 @@ class StorageFailureTest {
     }
 
     @Test
+    void aMessageLeftOutOfAnInboxIsPlacedBeforeTheNextOneWhicheverNodeSendsIt() {
+        faults.failingInboxes.add("bob");
+        Frame.Send first = new Frame.Send(null, "m1", "dm:alice:bob", null, "first", null);
+        assertThat(failureOf(fixture.router.send("alice", first)).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        faults.failingInboxes.clear();
+
+        Frame.Sent second = await(fixture.router("node-2").send("bob",
+                new Frame.Send(null, "m2", "dm:alice:bob", null, "second", null)));
+        Frame.Sent firstRetried = await(fixture.router.send("alice", first));
+
+        assertThat(second.convSeq()).isEqualTo(2);
+        assertThat(firstRetried.convSeq()).isEqualTo(1);
+        assertThat(firstRetried.seq()).isEqualTo(1);
+        for (String member : new String[]{"alice", "bob"}) {
+            assertThat(fixture.inbox(member)).extracting(entry -> entry.entry().body()).as(member)
+                    .containsExactly("first", "second");
+        }
+        assertThat(await(fixture.store.fanOutMark("dm:alice:bob"))).isEqualTo(2);
+    }
+
+    @Test
     void storageThatDoesNotAnswerIsUnavailable() {
         faults.claimsHang = true;
 

@@ -61,6 +61,16 @@ public interface MessageStore extends AutoCloseable {
     /** The delivered offset of a user's device, 0 when none. */
     CompletionStage<Long> deliveredOffset(String user, String device);
 
+    /**
+     * How far a conversation's entries are in the inboxes of its members: every entry up to this
+     * {@code conv_seq} is, so a later one may follow it there without breaking {@code conv_seq}
+     * order. 0 when none.
+     */
+    CompletionStage<Long> fanOutMark(String conversation);
+
+    /** Moves the fan-out mark forward to {@code convSeq}; a lower value leaves it where it is. */
+    CompletionStage<Void> advanceFanOutMark(String conversation, long convSeq);
+
     /** Creates a group; false when a group of that name already exists (it is left unchanged). */
     CompletionStage<Boolean> createGroup(Group group);
 

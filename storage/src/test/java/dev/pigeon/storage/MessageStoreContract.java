@@ -377,6 +377,21 @@ public abstract class MessageStoreContract {
         assertThat(await(store().deliveredOffset(user(), "phone"))).isZero();
     }
 
+    @Test
+    void fanOutMarksOnlyMoveForwardPerConversation() {
+        String conversation = groupConversation();
+        assertThat(await(store().fanOutMark(conversation))).isZero();
+
+        await(store().advanceFanOutMark(conversation, 7));
+        await(store().advanceFanOutMark(conversation, 3));
+        await(store().advanceFanOutMark(conversation, 0));
+
+        assertThat(await(store().fanOutMark(conversation))).isEqualTo(7);
+        assertThat(await(store().fanOutMark(groupConversation()))).isZero();
+        await(store().advanceFanOutMark(conversation, 8));
+        assertThat(await(store().fanOutMark(conversation))).isEqualTo(8);
+    }
+
     // ---- groups ----
 
     @Test
@@ -492,9 +507,11 @@ public abstract class MessageStoreContract {
 
         concurrently(marks, mark -> store().advanceReadOffset(user, conversation, mark));
         concurrently(marks, mark -> store().advanceDeliveredOffset(user, "d", mark));
+        concurrently(marks, mark -> store().advanceFanOutMark(conversation, mark));
 
         assertThat(await(store().readOffset(user, conversation))).isEqualTo(marks.size());
         assertThat(await(store().deliveredOffset(user, "d"))).isEqualTo(marks.size());
+        assertThat(await(store().fanOutMark(conversation))).isEqualTo(marks.size());
     }
 
     @Test

@@ -80,6 +80,16 @@ public final class ResilientMessageStore implements MessageStore {
     }
 
     @Override
+    public CompletionStage<Long> fanOutMark(String conversation) {
+        return guard.call(() -> delegate.fanOutMark(conversation));
+    }
+
+    @Override
+    public CompletionStage<Void> advanceFanOutMark(String conversation, long convSeq) {
+        return guard.call(() -> delegate.advanceFanOutMark(conversation, convSeq));
+    }
+
+    @Override
     public CompletionStage<Boolean> createGroup(Group group) {
         return guard.call(() -> delegate.createGroup(group));
     }

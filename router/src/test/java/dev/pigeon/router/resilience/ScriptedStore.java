@@ -101,6 +101,16 @@ final class ScriptedStore implements MessageStore {
     }
 
     @Override
+    public CompletionStage<Long> fanOutMark(String conversation) {
+        return answer(0L);
+    }
+
+    @Override
+    public CompletionStage<Void> advanceFanOutMark(String conversation, long convSeq) {
+        return answer(null);
+    }
+
+    @Override
     public CompletionStage<Boolean> createGroup(Group group) {
         return answer(true);
     }

@@ -83,7 +83,8 @@ import java.util.function.Supplier;
  * Send claims are one {@code INSERT IF NOT EXISTS USING TTL}, which returns the earlier claim when
  * it loses. Offsets only move forward: {@code UPDATE ... IF offset < ?}, and {@code INSERT IF NOT
  * EXISTS} for the first marker. Groups are created with {@code IF NOT EXISTS}; members are added
- * and removed as set updates guarded by {@code IF EXISTS}.
+ * and removed as set updates guarded by {@code IF EXISTS}. Fan-out marks move forward without a
+ * transaction: each write's timestamp is the mark it sets ({@link FanOutMarks}).
  *
  * <h2>Calls</h2>
  * Every call uses the driver's asynchronous API with prepared statements and never blocks the
@@ -106,6 +107,7 @@ public final class CassandraMessageStore implements MessageStore {
     private final Offsets readOffsets;
     private final Offsets deliveredOffsets;
     private final GroupTable groups;
+    private final FanOutMarks fanOutMarks;
     private final int maxInFlight;
     private final Semaphore inFlight;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -119,12 +121,13 @@ public final class CassandraMessageStore implements MessageStore {
         this.readOffsets = tables.readOffsets();
         this.deliveredOffsets = tables.deliveredOffsets();
         this.groups = tables.groups();
+        this.fanOutMarks = tables.fanOutMarks();
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
     }
 
     private record Tables(Sequence conversationLog, Sequence inbox, ClaimTable claims, Offsets readOffsets,
-                          Offsets deliveredOffsets, GroupTable groups) {
+                          Offsets deliveredOffsets, GroupTable groups, FanOutMarks fanOutMarks) {
     }
 
     /**
@@ -219,6 +222,17 @@ public final class CassandraMessageStore implements MessageStore {
     public CompletionStage<Long> deliveredOffset(String user, String device) {
         return call("deliveredOffset", () -> deliveredOffsets.get(ValidText.check("user", user),
                 ValidText.check("device", device)));
+    }
+
+    @Override
+    public CompletionStage<Long> fanOutMark(String conversation) {
+        return call("fanOutMark", () -> fanOutMarks.get(ValidText.check("conversation", conversation)));
+    }
+
+    @Override
+    public CompletionStage<Void> advanceFanOutMark(String conversation, long convSeq) {
+        return call("advanceFanOutMark", () -> fanOutMarks.advance(ValidText.check("conversation", conversation),
+                convSeq));
     }
 
     @Override
@@ -320,7 +334,9 @@ public final class CassandraMessageStore implements MessageStore {
                 "delivered_offsets", "device").toCompletableFuture();
         CompletableFuture<GroupTable> groups = GroupTable.prepare(session, new PartitionLanes(laneExecutor))
                 .toCompletableFuture();
-        return new Tables(conversationLog.join(), inbox.join(), claims.join(), read.join(), delivered.join(), groups.join());
+        CompletableFuture<FanOutMarks> fanOutMarks = FanOutMarks.prepare(session).toCompletableFuture();
+        return new Tables(conversationLog.join(), inbox.join(), claims.join(), read.join(), delivered.join(),
+                groups.join(), fanOutMarks.join());
     }
 
     /** A session owns (and closes) its config loader, so each gets its own. */

@@ -142,6 +142,17 @@ public final class EmbeddedMessageStore implements MessageStore {
     }
 
     @Override
+    public CompletionStage<Long> fanOutMark(String conversation) {
+        return offset("fanOutMark", Table.FAN_OUT_MARKS, Key.of(conversation));
+    }
+
+    @Override
+    public CompletionStage<Void> advanceFanOutMark(String conversation, long convSeq) {
+        return advance("advanceFanOutMark", Table.FAN_OUT_MARKS, Key.of(conversation), convSeq)
+                .thenApply(mark -> null);
+    }
+
+    @Override
     public CompletionStage<Boolean> createGroup(Group group) {
         return executor.submit("createGroup", () -> records.update(Table.GROUPS, Key.of(group.name()).bytes(),
                 stored -> stored == null ? Change.write(Values.members(group), true) : Change.keep(false)));

@@ -19,7 +19,9 @@ enum Table {
     /** (user, device) to the delivered offset. */
     DELIVERED_OFFSETS("delivered_offsets"),
     /** (group) to its members. */
-    GROUPS("groups");
+    GROUPS("groups"),
+    /** (conversation) to the conv_seq up to which its entries are in every member's inbox. */
+    FAN_OUT_MARKS("fan_out_marks");
 
     private final byte[] columnFamily;
 

@@ -1,0 +1,146 @@
+package dev.pigeon.router;
+
+import dev.pigeon.protocol.ConversationId;
+import dev.pigeon.protocol.LogEntry;
+import dev.pigeon.storage.MessageDraft;
+import dev.pigeon.storage.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Appends a message to its conversation's log and to its members' inboxes so that every member's
+ * inbox holds the conversation's entries in {@code conv_seq} order, whichever nodes send them and
+ * whatever crashes between the log and the inboxes.
+ *
+ * <p>The rule, kept in storage so that it holds across nodes: an entry enters an inbox only once
+ * every earlier entry of its conversation is in its members' inboxes, which the conversation's
+ * fan-out mark records (it is raised only after an entry is in all of them). This node appends one
+ * message of a conversation at a time and remembers the mark it reached, so back-to-back sends
+ * cost no extra read. A message whose predecessor this node did not place (sent through another
+ * node that is still at it, or that died half way) reads the mark and first places the entries in
+ * between, with the members the conversation has now. Inbox appends are idempotent, so an entry
+ * placed twice is placed once.
+ *
+ * <p>A retry of a message that is already behind the mark only looks up the sender's {@code seq}:
+ * its other members have it, and anyone else would now get it out of order.
+ */
+final class ConversationSequencer {
+    private static final Logger log = LoggerFactory.getLogger(ConversationSequencer.class);
+    /** Entries read from the log at once when placing ones another node left unplaced. */
+    private static final int CATCH_UP_PAGE = 100;
+    /** Conversations whose mark this node remembers; a forgotten one costs one read on its next send. */
+    private static final int REMEMBERED_MARKS = 100_000;
+
+    private final MessageStore store;
+    private final StoreCalls calls;
+    private final Membership membership;
+    private final KeyedLanes lanes;
+    private final Map<String, Long> marks = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > REMEMBERED_MARKS;
+        }
+    });
+
+    /** The members of a conversation that an entry went to, with their {@code seq} of it. */
+    record Placed(LogEntry entry, Map<String, Long> seqs) {
+        Placed {
+            seqs = Map.copyOf(seqs);
+        }
+    }
+
+    ConversationSequencer(MessageStore store, StoreCalls calls, Membership membership, Executor executor) {
+        this.store = store;
+        this.calls = calls;
+        this.membership = membership;
+        this.lanes = new KeyedLanes(executor);
+    }
+
+    /** Appends to the log (or finds the earlier append of the same message), then to the inboxes of {@code members}. */
+    CompletableFuture<Placed> append(MessageDraft draft, List<String> members) {
+        return lanes.run(draft.conversation(), () -> calls.call(() -> store.appendToLog(draft))
+                .thenCompose(entry -> placeInOrder(entry, members)));
+    }
+
+    private CompletableFuture<Placed> placeInOrder(LogEntry entry, List<String> members) {
+        String conversation = entry.conversation();
+        long known = marks.getOrDefault(conversation, 0L);
+        if (entry.convSeq() - 1 <= known) {
+            return place(entry, members, known);
+        }
+        return calls.call(() -> store.fanOutMark(conversation))
+                .thenCompose(mark -> catchUp(conversation, mark, entry.convSeq())
+                        .thenCompose(placedUpTo -> place(entry, members, Math.max(mark, placedUpTo))));
+    }
+
+    private CompletableFuture<Placed> place(LogEntry entry, List<String> members, long mark) {
+        if (entry.convSeq() <= mark) {
+            return appendToInboxes(List.of(entry.from()), entry).thenApply(seqs -> new Placed(entry, seqs));
+        }
+        return appendToInboxes(members, entry).thenApply(seqs -> {
+            raiseMark(entry);
+            return new Placed(entry, seqs);
+        });
+    }
+
+    /** Places the entries after {@code mark} and before {@code convSeq}, oldest first; completes with the last placed. */
+    private CompletableFuture<Long> catchUp(String conversation, long mark, long convSeq) {
+        if (mark >= convSeq - 1) {
+            return CompletableFuture.completedFuture(mark);
+        }
+        long before = Math.min(convSeq, mark + 1 + CATCH_UP_PAGE);
+        return calls.call(() -> store.readLog(conversation, before, (int) (before - mark - 1))).thenCompose(newestFirst -> {
+            List<LogEntry> page = new ArrayList<>(newestFirst);
+            Collections.reverse(page);
+            if (page.isEmpty() || page.get(0).convSeq() != mark + 1) {
+                throw new IllegalStateException("log of " + conversation + " has no entry " + (mark + 1)
+                        + " although a later one exists");
+            }
+            log.debug("placing {} entries of {} after mark {} before {}", page.size(), conversation, mark, convSeq);
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (LogEntry unplaced : page) {
+                chain = chain.thenCompose(done -> membership.members(ConversationId.parse(conversation))
+                        .thenCompose(members -> appendToInboxes(members, unplaced))
+                        .thenAccept(seqs -> raiseMark(unplaced)));
+            }
+            long last = page.get(page.size() - 1).convSeq();
+            return chain.thenCompose(done -> catchUp(conversation, last, convSeq));
+        });
+    }
+
+    /** Appends the entry to every member's inbox at once; completes with each member's seq when all are durable. */
+    private CompletableFuture<Map<String, Long>> appendToInboxes(List<String> members, LogEntry entry) {
+        Map<String, CompletableFuture<Long>> appends = new HashMap<>();
+        for (String member : members) {
+            appends.put(member, calls.call(() -> store.appendToInbox(member, entry)));
+        }
+        return CompletableFuture.allOf(appends.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, Long> seqs = new HashMap<>();
+            appends.forEach((member, append) -> seqs.put(member, append.join()));
+            return seqs;
+        });
+    }
+
+    /**
+     * Remembers that the entry and all before it are placed, and records it in storage without
+     * waiting: a mark that fails to be written only makes a later send place entries again.
+     */
+    private void raiseMark(LogEntry entry) {
+        marks.merge(entry.conversation(), entry.convSeq(), Math::max);
+        calls.call(() -> store.advanceFanOutMark(entry.conversation(), entry.convSeq())).whenComplete((done, failure) -> {
+            if (failure != null) {
+                log.debug("fan-out mark {} of {} not stored; a later send places again", entry.convSeq(),
+                        entry.conversation(), failure);
+            }
+        });
+    }
+}
