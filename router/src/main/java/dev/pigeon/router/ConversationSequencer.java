@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,12 +43,7 @@ final class ConversationSequencer {
     private final StoreCalls calls;
     private final Membership membership;
     private final KeyedLanes lanes;
-    private final Map<String, Long> marks = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > REMEMBERED_MARKS;
-        }
-    });
+    private final BoundedMap<String, Long> marks = new BoundedMap<>(REMEMBERED_MARKS);
 
     /** The members of a conversation that an entry went to, with their {@code seq} of it. */
     record Placed(LogEntry entry, Map<String, Long> seqs) {
@@ -73,7 +67,8 @@ final class ConversationSequencer {
 
     private CompletableFuture<Placed> placeInOrder(LogEntry entry, List<String> members) {
         String conversation = entry.conversation();
-        long known = marks.getOrDefault(conversation, 0L);
+        Long remembered = marks.get(conversation);
+        long known = remembered == null ? 0 : remembered;
         if (entry.convSeq() - 1 <= known) {
             return place(entry, members, known);
         }

@@ -10,6 +10,8 @@ import dev.pigeon.storage.MessageStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +28,9 @@ import java.util.concurrent.ForkJoinPool;
  * from the bus and stops its heartbeat (the store, presence and bus stay open: their owner closes them).
  */
 public final class DefaultRouter implements Router, Groups, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DefaultRouter.class);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(25);
+    public static final Duration DEFAULT_GROUP_CACHE_TTL = Duration.ofSeconds(10);
 
     private final FrameValidator validator;
     private final MessageStore store;
@@ -38,6 +42,7 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
     private final GroupService groups;
     private final FanOut fanOut;
     private final LocalSessions sessions;
+    private final AutoCloseable groupChanges;
     private final Counter receipts;
 
     private DefaultRouter(Builder builder) {
@@ -46,13 +51,14 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
         this.homes = builder.homes;
         this.limits = builder.limits;
         this.calls = new StoreCalls(limits.storageTimeout());
-        this.membership = new Membership(store, calls);
+        this.membership = new Membership(store, calls, builder.clock, builder.groupCacheTtl);
+        this.groupChanges = builder.bus.subscribeGroupChanges(membership::forget);
         this.fanOut = new FanOut(builder.presence, builder.bus, calls, builder.meterRegistry);
         this.sends = new SendPipeline(validator, homes, store, calls, membership,
                 new ConversationSequencer(store, calls, membership, ForkJoinPool.commonPool()),
                 new UserRateLimiters(limits.sendsPerSecond(), builder.clock), fanOut, builder.clock,
                 builder.meterRegistry);
-        this.groups = new GroupService(store, calls, membership, limits.maxGroupMembers());
+        this.groups = new GroupService(store, calls, membership, builder.bus, limits.maxGroupMembers());
         this.sessions = new LocalSessions(builder.nodeId, builder.presence, builder.bus, calls, builder.clock,
                 builder.heartbeatInterval, builder.meterRegistry);
         this.receipts = Counter.builder("pigeon.router.receipts")
@@ -167,6 +173,11 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
     @Override
     public void close() {
         sessions.close();
+        try {
+            groupChanges.close();
+        } catch (Exception e) {
+            log.warn("could not stop listening for group changes", e);
+        }
     }
 
     /** Pushes the moved marker to the other members; like any fan-out, a failure (logged there) is not the reader's. */
@@ -214,6 +225,7 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
         private MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT;
+        private Duration groupCacheTtl = DEFAULT_GROUP_CACHE_TTL;
 
         private Builder() {
         }
@@ -272,6 +284,16 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a group read from the store is trusted without reading it again. Changes drop it
+         * at once on every node through the bus; this bounds how long a lost announcement goes
+         * unseen. Zero reads every time.
+         */
+        public Builder groupCacheTtl(Duration groupCacheTtl) {
+            this.groupCacheTtl = groupCacheTtl;
+            return this;
+        }
+
         public DefaultRouter build() {
             Objects.requireNonNull(nodeId, "nodeId");
             Objects.requireNonNull(store, "store");
@@ -281,6 +303,9 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
             Objects.requireNonNull(bus, "bus");
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(clock, "clock");
+            if (groupCacheTtl.isNegative()) {
+                throw new IllegalArgumentException("group cache ttl must not be negative");
+            }
             if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
                 throw new IllegalArgumentException("heartbeat interval must be positive");
             }

@@ -17,12 +17,14 @@ final class GroupService implements Groups {
     private final MessageStore store;
     private final StoreCalls calls;
     private final Membership membership;
+    private final NodeBus bus;
     private final int maxMembers;
 
-    GroupService(MessageStore store, StoreCalls calls, Membership membership, int maxMembers) {
+    GroupService(MessageStore store, StoreCalls calls, Membership membership, NodeBus bus, int maxMembers) {
         this.store = store;
         this.calls = calls;
         this.membership = membership;
+        this.bus = bus;
         this.maxMembers = maxMembers;
     }
 
@@ -85,7 +87,13 @@ final class GroupService implements Groups {
         }
     }
 
-    private static CompletableFuture<Group> changed(String group, CompletableFuture<Optional<Group>> change) {
-        return change.thenApply(result -> result.orElseThrow(() -> ProtocolException.notFound("no group " + group)));
+    /** Once the store changed the group, every node (this one at once) drops its cached copy. */
+    private CompletableFuture<Group> changed(String group, CompletableFuture<Optional<Group>> change) {
+        return change.thenApply(result -> {
+            Group changed = result.orElseThrow(() -> ProtocolException.notFound("no group " + group));
+            membership.forget(group);
+            bus.announceGroupChange(group);
+            return changed;
+        });
     }
 }

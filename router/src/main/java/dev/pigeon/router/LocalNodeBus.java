@@ -26,6 +26,7 @@ public final class LocalNodeBus implements NodeBus {
     private final ExecutorService executor;
     private final int capacity;
     private final ConcurrentMap<String, List<SerialDispatcher<Delivery>>> subscribers = new ConcurrentHashMap<>();
+    private final List<SerialDispatcher<String>> groupChangeSubscribers = new CopyOnWriteArrayList<>();
 
     private LocalNodeBus(ExecutorService executor, int capacity) {
         this.executor = executor;
@@ -70,9 +71,30 @@ public final class LocalNodeBus implements NodeBus {
     }
 
     @Override
+    public void announceGroupChange(String group) {
+        for (SerialDispatcher<String> target : groupChangeSubscribers) {
+            if (!target.offer(group)) {
+                log.warn("a group change subscriber is behind; dropped the change of {}", group);
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribeGroupChanges(Consumer<String> handler) {
+        SerialDispatcher<String> dispatcher = new SerialDispatcher<>(executor, handler, capacity);
+        groupChangeSubscribers.add(dispatcher);
+        return () -> {
+            dispatcher.close();
+            groupChangeSubscribers.remove(dispatcher);
+        };
+    }
+
+    @Override
     public void close() {
         subscribers.values().forEach(list -> list.forEach(SerialDispatcher::close));
         subscribers.clear();
+        groupChangeSubscribers.forEach(SerialDispatcher::close);
+        groupChangeSubscribers.clear();
         executor.shutdown();
     }
 

@@ -5,17 +5,39 @@ import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.storage.Group;
 import dev.pigeon.storage.MessageStore;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Who belongs to a conversation: a direct one's members are in its id, a group's are in the store. */
+/**
+ * Who belongs to a conversation: a direct one's members are in its id, a group's are in the store.
+ *
+ * <p>Groups are read on every send to them, and change rarely, so this node keeps the groups it
+ * read for up to {@code groupCacheTtl}. A change made anywhere drops the group here at once
+ * ({@link #forget}, called for this node's changes and for every node's through the bus); the
+ * time limit only bounds how long a change whose announcement the bus lost goes unseen.
+ */
 final class Membership {
+    private static final int CACHED_GROUPS = 10_000;
+
     private final MessageStore store;
     private final StoreCalls calls;
+    private final Clock clock;
+    private final long groupCacheTtlMillis;
+    private final BoundedMap<String, Cached> groups = new BoundedMap<>(CACHED_GROUPS);
+    /** Counts forgets, so a read that was under way during one does not cache what it found. */
+    private final AtomicLong forgets = new AtomicLong();
 
-    Membership(MessageStore store, StoreCalls calls) {
+    private record Cached(Group group, long readAt) {
+    }
+
+    Membership(MessageStore store, StoreCalls calls, Clock clock, Duration groupCacheTtl) {
         this.store = store;
         this.calls = calls;
+        this.clock = clock;
+        this.groupCacheTtlMillis = groupCacheTtl.toMillis();
     }
 
     CompletableFuture<List<String>> members(ConversationId conversation) {
@@ -37,8 +59,29 @@ final class Membership {
 
     /** The group of that name ({@code not_found} when there is none). */
     CompletableFuture<Group> group(String name) {
-        return calls.call(() -> store.group(name))
-                .thenApply(group -> group.orElseThrow(() -> ProtocolException.notFound("no group " + name)));
+        long now = clock.millis();
+        Cached cached = groups.get(name);
+        if (cached != null && now - cached.readAt() < groupCacheTtlMillis) {
+            return CompletableFuture.completedFuture(cached.group());
+        }
+        long forgetsBefore = forgets.get();
+        return calls.call(() -> store.group(name)).thenApply(found -> {
+            Group group = found.orElseThrow(() -> ProtocolException.notFound("no group " + name));
+            if (forgets.get() == forgetsBefore) {
+                groups.put(name, new Cached(group, now));
+                // a forget between the check and the put would otherwise leave the old members cached
+                if (forgets.get() != forgetsBefore) {
+                    groups.remove(name);
+                }
+            }
+            return group;
+        });
+    }
+
+    /** Drops the cached copy of a group whose members changed. */
+    void forget(String group) {
+        forgets.incrementAndGet();
+        groups.remove(group);
     }
 
     /** The group, once {@code user} is known to be a member ({@code forbidden} otherwise). */

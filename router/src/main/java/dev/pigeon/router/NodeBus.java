@@ -13,6 +13,12 @@ public interface NodeBus extends AutoCloseable {
     /** Receives the deliveries addressed to {@code node} until the returned handle is closed. */
     AutoCloseable subscribe(String node, Consumer<Delivery> handler);
 
+    /** Tells every node, this one included, that a group's members changed. May be lost like a delivery. */
+    void announceGroupChange(String group);
+
+    /** Receives the group changes every node announces until the returned handle is closed. */
+    AutoCloseable subscribeGroupChanges(Consumer<String> handler);
+
     @Override
     void close();
 }

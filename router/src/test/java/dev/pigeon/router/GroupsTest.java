@@ -3,6 +3,7 @@ package dev.pigeon.router;
 import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.storage.Group;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -100,5 +101,32 @@ class GroupsTest {
         assertThat(fixture.inbox("c")).hasSize(1);
         assertThat(failureOf(fixture.router.send("b", new Frame.Send(null, "m2", "g:team", null, "x", null)))
                 .code()).isEqualTo(ErrorCode.FORBIDDEN);
+    }
+
+    @Test
+    void aChangeThroughOneNodeReachesTheGroupCachedOnAnother() {
+        DefaultRouter other = fixture.router("node-2");
+        await(groups.create("a", "team", List.of("b")));
+        assertThat(failureOf(groups.get("c", "team")).code()).isEqualTo(ErrorCode.FORBIDDEN);
+
+        await(other.addMember("a", "team", "c"));
+
+        // the clock stands still, so only the announcement can refresh node 1's copy
+        Awaitility.await().untilAsserted(() -> assertThat(await(groups.get("c", "team")).members()).contains("c"));
+        await(other.removeMember("a", "team", "b"));
+        Awaitility.await().untilAsserted(() -> assertThat(failureOf(fixture.router.send("b",
+                new Frame.Send(null, "late", "g:team", null, "x", null))).code()).isEqualTo(ErrorCode.FORBIDDEN));
+    }
+
+    @Test
+    void aChangeWhoseAnnouncementIsLostIsSeenOnceTheCachedCopyExpires() {
+        await(groups.create("a", "team", List.of("b")));
+        assertThat(await(groups.get("a", "team")).members()).containsExactly("a", "b");
+
+        await(fixture.store.addMember("team", "c"));
+
+        assertThat(failureOf(groups.get("c", "team")).code()).isEqualTo(ErrorCode.FORBIDDEN);
+        fixture.clock.advance(DefaultRouter.DEFAULT_GROUP_CACHE_TTL);
+        assertThat(await(groups.get("c", "team")).members()).containsExactly("a", "b", "c");
     }
 }

@@ -7,6 +7,7 @@ import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.DefaultRouter;
+import dev.pigeon.router.NodeBus;
 import dev.pigeon.router.Presence;
 import dev.pigeon.router.redis.RedisNodeBus;
 import dev.pigeon.router.redis.RedisPresence;
@@ -29,13 +30,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One Pigeon node of a cluster: messages in Cassandra, presence and the node bus in Redis (shared by
  * every node of the region), the router and the gateway without dev tokens. {@link #start} assembles
  * it and fails when Cassandra or Redis cannot be reached; {@link #stop} takes it apart in the reverse
- * order, so the gateway drains its sessions before the router, the bus, presence, the Redis client
- * and finally the store close.
+ * order, so the gateway drains its sessions before the router, the bus, presence (once the drained
+ * sessions have unregistered), the Redis client and finally the store close. The node is ready once
+ * the store and Redis answer and its node bus subscription is live.
  */
 public final class ClusterNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
@@ -58,6 +61,14 @@ public final class ClusterNode implements AutoCloseable {
      *                          whatever had started is closed again
      */
     public static ClusterNode start(PigeonConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(PigeonConfig)}, with the router using {@code busDecorator} applied to the node
+     * bus: a seam for tests that lose or delay deliveries on purpose.
+     */
+    static ClusterNode start(PigeonConfig config, UnaryOperator<NodeBus> busDecorator) {
         StartedParts parts = new StartedParts();
         try {
             var gatewayConfig = config.gateway().toBuilder().devTokens(false).build();
@@ -79,6 +90,7 @@ public final class ClusterNode implements AutoCloseable {
             RedisPresence redisPresence = parts.add("presence", RedisPresence.builder(redis)
                     .prefix(prefix)
                     .nodeId(nodeId)
+                    .heartbeat(config.get(PigeonConfig.PRESENCE_HEARTBEAT))
                     .meterRegistry(meters)
                     .build(), RedisPresence::close);
             Presence presence = new ResilientPresence(redisPresence, resilience, meters);
@@ -91,7 +103,7 @@ public final class ClusterNode implements AutoCloseable {
                     .store(store)
                     .homes(homes)
                     .presence(presence)
-                    .bus(bus)
+                    .bus(busDecorator.apply(bus))
                     .validator(validator)
                     .limits(config.routerLimits())
                     .meterRegistry(meters)
@@ -106,7 +118,8 @@ public final class ClusterNode implements AutoCloseable {
                     .homes(homes)
                     .meterRegistry(meters)
                     .validator(validator)
-                    .readiness(() -> bothAnswer(
+                    // without the subscription, deliveries to this node's sessions would go unheard
+                    .readiness(() -> !bus.listening(nodeId) ? CompletableFuture.completedFuture(false) : bothAnswer(
                             () -> store.inboxHead(READINESS_PROBE_USER),
                             () -> redis.getKeys().countExistsAsync(readinessKey),
                             timeout))

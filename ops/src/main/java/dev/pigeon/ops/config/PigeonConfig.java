@@ -3,6 +3,7 @@ package dev.pigeon.ops.config;
 import dev.pigeon.gateway.GatewayConfig;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.RouterLimits;
+import dev.pigeon.router.redis.RedisPresence;
 import dev.pigeon.storage.cassandra.CassandraStoreOptions;
 import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
 
@@ -137,6 +138,14 @@ public final class PigeonConfig {
             "Cluster node: the Redis holding presence and carrying deliveries between nodes.");
     public static final Setting<String> REDIS_PREFIX = Setting.of("redis-prefix", NON_EMPTY_TEXT, "pigeon",
             "Cluster node: separates deployments sharing one Redis; every node of one deployment uses the same.");
+    public static final Setting<Duration> PRESENCE_HEARTBEAT = Setting.of("presence-heartbeat", POSITIVE_DURATION,
+            RedisPresence.DEFAULT_HEARTBEAT,
+            "Cluster node: how often this node renews its liveness in Redis. The liveness key lives 1.5 beats and "
+                    + "other nodes trust a node found alive for half a beat, so the sessions of a node that dies leave "
+                    + "presence within two beats. The default drops a dead node within 4 s yet lets a live one beat "
+                    + "up to 1 s late (a GC pause, a slow Redis) before it is taken for dead and its sessions miss "
+                    + "live deliveries until its next beat; 1s would halve that margin. Use one value on every node "
+                    + "of a deployment.");
     public static final Setting<String> CASSANDRA = Setting.of("cassandra", HOST_PORT, "127.0.0.1:9042",
             "Cluster node: the Cassandra node to reach first (the driver finds the others).");
     public static final Setting<String> CASSANDRA_DATACENTER = Setting.of("cassandra-datacenter", NON_EMPTY_TEXT,
@@ -145,8 +154,8 @@ public final class PigeonConfig {
             "Cluster node: the Cassandra keyspace of every table; created with its schema when missing.");
 
     /** Keys only a cluster node reads. */
-    public static final List<Setting<?>> CLUSTER_ONLY = List.of(REDIS, REDIS_PREFIX, CASSANDRA, CASSANDRA_DATACENTER,
-            KEYSPACE);
+    public static final List<Setting<?>> CLUSTER_ONLY = List.of(REDIS, REDIS_PREFIX, PRESENCE_HEARTBEAT, CASSANDRA,
+            CASSANDRA_DATACENTER, KEYSPACE);
     /** Keys only the embedded store reads. */
     public static final List<Setting<?>> EMBEDDED_ONLY = List.of(DATA_DIR, STORE_SYNC_WRITES, STORE_THREADS,
             STORE_MAX_QUEUED);
@@ -161,7 +170,7 @@ public final class PigeonConfig {
             POLL_DEFAULT_WAIT, POLL_MAX_WAIT,
             OUTBOUND_QUEUE_LIMIT, WRITE_BUFFER_LOW_WATER, WRITE_BUFFER_HIGH_WATER, SHUTDOWN_GRACE,
             STORAGE_TIMEOUT, STORE_SYNC_WRITES, STORE_THREADS, STORE_MAX_QUEUED,
-            REDIS, REDIS_PREFIX, CASSANDRA, CASSANDRA_DATACENTER, KEYSPACE);
+            REDIS, REDIS_PREFIX, PRESENCE_HEARTBEAT, CASSANDRA, CASSANDRA_DATACENTER, KEYSPACE);
 
     private static final Pattern FIELD_NAME = Pattern.compile("\\b[a-z]+(?:[A-Z][a-z0-9]*)+\\b");
     private static final ConfigResolver RESOLVER = new ConfigResolver(ALL, CONFIG);

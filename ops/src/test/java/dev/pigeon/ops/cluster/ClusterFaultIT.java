@@ -2,6 +2,7 @@ package dev.pigeon.ops.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pigeon.ops.cluster.NodeProcesses.NodeProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,14 +10,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +58,6 @@ class ClusterFaultIT {
     private static final int FAULT_AT = SENDS_EACH / 3;
     private static final int RESTARTED_AT = 2 * SENDS_EACH / 3;
     private static final Duration SEND_PATIENCE = Duration.ofSeconds(90);
-    private static final Duration NODE_READY = Duration.ofSeconds(90);
 
     @TempDir
     static Path dir;
@@ -71,12 +67,9 @@ class ClusterFaultIT {
     private final AtomicReferenceArray<NodeProcess> nodes = new AtomicReferenceArray<>(2);
     private final AtomicInteger retries = new AtomicInteger();
     private TestServices services;
+    private NodeProcesses processes;
     private Path redisDir;
     private int redisPort;
-
-    /** One node process on its ports; the ports change when it is started again. */
-    private record NodeProcess(String id, int port, Process process, Path log) {
-    }
 
     /** What the server acknowledged for one send. */
     private record Acked(String from, String id, String body, long seq, long convSeq) {
@@ -84,28 +77,23 @@ class ClusterFaultIT {
 
     @BeforeAll
     void startRedisAndNodes() throws Exception {
-        redisPort = freePort();
+        redisPort = NodeProcesses.freePort();
         redisDir = dir.resolve("redis");
         redis("start");
         TestServices shared = TestServices.forOneTestClass();
         services = new TestServices("redis://127.0.0.1:" + redisPort, shared.cassandra(), shared.keyspace(),
                 shared.redisPrefix(), shared.run());
-        nodes.set(0, startNode("node-1"));
-        nodes.set(1, startNode("node-2"));
-        awaitReady(nodes.get(0));
-        awaitReady(nodes.get(1));
+        processes = new NodeProcesses(dir, services, JWT_SECRET, ADMIN_TOKEN);
+        nodes.set(0, processes.start("node-1"));
+        nodes.set(1, processes.start("node-2"));
+        processes.awaitReady(nodes.get(0));
+        processes.awaitReady(nodes.get(1));
     }
 
     @AfterAll
     void stopEverything() throws Exception {
-        for (int i = 0; i < nodes.length(); i++) {
-            NodeProcess node = nodes.get(i);
-            if (node != null) {
-                node.process().destroy();
-                if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
-                    node.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            }
+        if (processes != null) {
+            processes.close();
         }
         try {
             if (services != null) {
@@ -153,13 +141,12 @@ class ClusterFaultIT {
             }
 
             assertThat(reachedFault.await(2, TimeUnit.MINUTES)).as("every sender reached the fault").isTrue();
-            NodeProcess killed = nodes.get(0);
-            killed.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            nodes.get(0).kill();
             node1Killed.countDown();
             redis("restart");
-            NodeProcess restarted = startNode("node-1");
+            NodeProcess restarted = processes.start("node-1");
             nodes.set(0, restarted);
-            awaitReady(restarted);
+            processes.awaitReady(restarted);
             node1Restarted.countDown();
 
             for (Future<?> sender : senders) {
@@ -282,37 +269,6 @@ class ClusterFaultIT {
                 .header("Authorization", "Bearer " + tokens.mint(user));
     }
 
-    /** Starts {@code pigeon node} in a child JVM, on fresh ports (the killed node's may linger). */
-    private NodeProcess startNode(String id) throws IOException {
-        int port = freePort();
-        Path log = dir.resolve(id + "-" + port + ".log");
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.pigeon.ops.PigeonMain", "node",
-                "--node-id", id, "--port", String.valueOf(port), "--admin-port", String.valueOf(freePort()),
-                "--redis", services.redisUrl(), "--redis-prefix", services.redisPrefix(),
-                "--cassandra", services.cassandra(), "--keyspace", services.keyspace(),
-                "--jwt-secret", JWT_SECRET, "--admin-token", ADMIN_TOKEN)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("PIGEON_"));
-        return new NodeProcess(id, port, builder.start(), log);
-    }
-
-    private void awaitReady(NodeProcess node) {
-        await(node.id() + " ready").atMost(NODE_READY).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> {
-                    assertThat(node.process().isAlive()).as("%s is running: see %s", node.id(), node.log()).isTrue();
-                    if (!Files.readString(node.log(), StandardCharsets.UTF_8).contains(ClusterNode.upLine(node.id()))) {
-                        return false;
-                    }
-                    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/readyz"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200;
-                });
-    }
-
     /** Runs {@code ops/bin/redis COMMAND} on this class's own Redis. */
     private void redis(String command) throws IOException, InterruptedException {
         Path script = Path.of("bin", "redis").toAbsolutePath();
@@ -324,13 +280,5 @@ class ClusterFaultIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("redis %s finished", command).isTrue();
         assertThat(process.exitValue()).as("redis %s: %s", command,
                 Files.readString(dir.resolve("redis-" + command + ".out"))).isZero();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -12,10 +12,12 @@ import java.net.http.WebSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class NodeClient {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** Options for a test whose sends follow one another as fast as they are answered, beyond the default rate limit. */
+    static final Map<String, String> UNLIMITED_SENDS = Map.of("sends-per-second", "10000");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String jwtSecret;
@@ -60,6 +64,13 @@ final class NodeClient {
         return PigeonConfig.resolve(options(services, nodeId), Map.of());
     }
 
+    /** As {@link #config(TestServices, String)}, with some options replaced or added. */
+    PigeonConfig config(TestServices services, String nodeId, Map<String, String> overrides) {
+        Map<String, String> options = options(services, nodeId);
+        options.putAll(overrides);
+        return PigeonConfig.resolve(options, Map.of());
+    }
+
     String token(String user) {
         return tokens.mint(user);
     }
@@ -70,6 +81,17 @@ final class NodeClient {
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws?token=" + token), frames)
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS)
                 .join();
+    }
+
+    /**
+     * Opens a WebSocket that resumes after inbox position {@code since}: it replays {@code seq > since},
+     * then goes live. Fails when the node cannot be reached.
+     */
+    CompletableFuture<WebSocket> resume(int port, String token, long since, WebSocket.Listener listener) {
+        return http.newWebSocketBuilder()
+                .subprotocols("pigeon.v1.json")
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws?since=" + since + "&token=" + token), listener)
+                .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** POSTs {@code body} as JSON and returns the answer. */
@@ -87,6 +109,53 @@ final class NodeClient {
         return JSON.readTree(response.body());
     }
 
+    /** {@code user}'s whole inbox through {@code GET /v1/sync}, oldest first; checks that the last page ends at the head. */
+    List<JsonNode> inbox(int port, String user) throws Exception {
+        List<JsonNode> inbox = new ArrayList<>();
+        long since = 0;
+        while (true) {
+            JsonNode page = getJson(port, "/v1/sync?since=" + since + "&limit=1000", token(user));
+            JsonNode messages = page.get("messages");
+            if (messages.isEmpty()) {
+                assertThat(page.get("head").asLong()).as("%s's head", user).isEqualTo(since);
+                return inbox;
+            }
+            messages.forEach(inbox::add);
+            since = messages.get(messages.size() - 1).get("seq").asLong();
+        }
+    }
+
+    /** A conversation's whole log through {@code GET /v1/history}, read as member {@code user}, oldest first. */
+    List<JsonNode> log(int port, String user, String conversation) throws Exception {
+        List<JsonNode> log = new ArrayList<>();
+        String before = "";
+        while (true) {
+            JsonNode page = getJson(port, "/v1/history/" + conversation + "?limit=1000" + before, token(user));
+            JsonNode messages = page.get("messages");
+            if (messages.isEmpty()) {
+                Collections.reverse(log);
+                return log;
+            }
+            messages.forEach(log::add);
+            before = "&before=" + messages.get(messages.size() - 1).get("conv_seq").asLong();
+        }
+    }
+
+    /**
+     * The value of one sample in the admin {@code /metrics} text: the line that starts with
+     * {@code name} and holds every one of {@code labels} (such as {@code name="storage"}); 0 when none does.
+     */
+    double metric(int adminPort, String name, String... labels) throws Exception {
+        HttpResponse<String> response = get(adminPort, "/metrics", adminToken);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body().lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> List.of(labels).stream().allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
+    }
+
     /** GETs an admin path with the admin token, expecting 200. */
     JsonNode admin(int adminPort, String path) throws Exception {
         HttpResponse<String> response = get(adminPort, path, adminToken);
@@ -96,6 +165,12 @@ final class NodeClient {
 
     JsonNode stats(int adminPort) throws Exception {
         return admin(adminPort, "/admin/stats");
+    }
+
+    private JsonNode getJson(int port, String path, String token) throws Exception {
+        HttpResponse<String> response = get(port, path, token);
+        assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     HttpResponse<String> get(int port, String path, String token) throws Exception {

@@ -209,6 +209,18 @@ class PigeonConfigTest {
                 .doesNotContain(PigeonConfig.DATA_DIR, PigeonConfig.STORE_THREADS);
     }
 
+    @Test
+    void thePresenceHeartbeatIsAClusterKeyOfTwoSecondsByDefault() {
+        assertThat(PigeonConfig.defaults().get(PigeonConfig.PRESENCE_HEARTBEAT)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(PigeonConfig.resolve(Map.of("presence-heartbeat", "500ms"), Map.of())
+                .get(PigeonConfig.PRESENCE_HEARTBEAT)).isEqualTo(Duration.ofMillis(500));
+        assertThat(PigeonConfig.clusterSettings()).contains(PigeonConfig.PRESENCE_HEARTBEAT);
+        assertThat(PigeonConfig.embeddedSettings()).doesNotContain(PigeonConfig.PRESENCE_HEARTBEAT);
+        assertThatThrownBy(() -> PigeonConfig.resolve(Map.of("presence-heartbeat", "0"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("presence-heartbeat");
+    }
+
     private Path write(String properties) throws IOException {
         return Files.writeString(dir.resolve("pigeon.properties"), properties);
     }

@@ -25,13 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * Keeps this node alive in Redis: every third of the liveness TTL it renews its liveness key
- * (holding its session counts), its entry in the node set and its users HyperLogLog. Lookups drop
- * the sessions of a node whose key expired, so a node that dies vanishes from presence within
- * seconds although its sessions' entries live for a minute. When a beat finds the key gone (Redis
- * restarted empty, or this node was too slow and was taken for dead) it writes all its sessions
- * back at once instead of waiting for their next refresh. Every call is asynchronous; the one
- * scheduler thread only starts beats.
+ * Keeps this node alive in Redis: every beat interval it renews its liveness key (holding its
+ * session counts; TTL 1.5 intervals, see {@link Liveness}), its entry in the node set and its users
+ * HyperLogLog. Lookups drop the sessions of a node whose key expired, so a node that dies vanishes
+ * from presence within two intervals although its sessions' entries live for a minute. When a beat
+ * finds the key gone (Redis restarted empty, or this node was too slow and was taken for dead) it
+ * writes all its sessions back at once instead of waiting for their next refresh. Every call is
+ * asynchronous; the one scheduler thread only starts beats.
  */
 final class NodeHeartbeat {
     private static final Logger log = LoggerFactory.getLogger(NodeHeartbeat.class);
@@ -65,12 +65,12 @@ final class NodeHeartbeat {
      * Starts beating at once. {@code rewrite} writes sessions to presence; it is called with every
      * session of this node when a beat finds that Redis forgot this node.
      */
-    NodeHeartbeat(RedissonClient redis, RedisKeys keys, String node, Duration ttl, OwnSessions sessions,
+    NodeHeartbeat(RedissonClient redis, RedisKeys keys, String node, Liveness liveness, OwnSessions sessions,
                   Function<Collection<SessionInfo>, CompletionStage<Void>> rewrite, MeterRegistry registry) {
         this.redis = redis;
         this.keys = keys;
         this.node = node;
-        this.ttl = ttl;
+        this.ttl = liveness.ttl();
         this.sessions = sessions;
         this.rewrite = rewrite;
         this.failures = Counter.builder("pigeon.presence.beat.failures")
@@ -86,13 +86,7 @@ final class NodeHeartbeat {
             thread.setDaemon(true);
             return thread;
         });
-        long interval = interval(ttl).toMillis();
-        scheduler.scheduleAtFixedRate(this::beat, 0, interval, TimeUnit.MILLISECONDS);
-    }
-
-    /** How often a node beats for a liveness TTL: a third of it, so two beats may fail before it expires. */
-    static Duration interval(Duration ttl) {
-        return ttl.dividedBy(3);
+        scheduler.scheduleAtFixedRate(this::beat, 0, liveness.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Completes once the first beat is over, whether it reached Redis or not. */

@@ -55,6 +55,11 @@ final class RedisKeys {
         return base + "bus:" + node;
     }
 
+    /** Sharded pub/sub channel on which every node announces the groups whose members it changed. */
+    String groupChanges() {
+        return base + "bus-groups";
+    }
+
     /** Glob matching every key under this prefix. */
     String everything() {
         return base + "*";

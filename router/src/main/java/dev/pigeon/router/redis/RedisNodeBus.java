@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 /**
  * The node bus over Redis sharded pub/sub ({@code SSUBSCRIBE}/{@code SPUBLISH}), so it runs on
  * Redis Cluster too: one channel per node, {@code pigeon:<prefix>:bus:<node>}, each on the shard
- * its name hashes to. Deliveries travel as {@link DeliveryCodec} JSON.
+ * its name hashes to. Deliveries travel as {@link DeliveryCodec} JSON. One more channel,
+ * {@code pigeon:<prefix>:bus-groups}, carries the names of groups whose members changed, to every node.
  *
  * <p>{@link #publish} never blocks: it queues, and each destination's queue goes out in order
  * (see {@link OrderedPublisher}); the outcome is counted in {@code pigeon.bus.published}. A
@@ -60,9 +61,16 @@ public final class RedisNodeBus implements NodeBus {
 
     @Override
     public void publish(String node, Delivery delivery) {
-        String payload = DeliveryCodec.encode(delivery);
-        publishers.computeIfAbsent(node, n -> new OrderedPublisher(redis, keys.bus(n), capacity, meters))
-                .publish(payload);
+        publishOn(keys.bus(node), DeliveryCodec.encode(delivery));
+    }
+
+    @Override
+    public void announceGroupChange(String group) {
+        publishOn(keys.groupChanges(), group);
+    }
+
+    private void publishOn(String channel, String payload) {
+        publishers.computeIfAbsent(channel, c -> new OrderedPublisher(redis, c, capacity, meters)).publish(payload);
     }
 
     /**
@@ -72,10 +80,48 @@ public final class RedisNodeBus implements NodeBus {
      */
     @Override
     public Subscription subscribe(String node, Consumer<Delivery> handler) {
-        Subscription subscription = new Subscription(node, Objects.requireNonNull(handler, "handler"));
+        Objects.requireNonNull(handler, "handler");
+        return open(keys.bus(node), "the bus of node " + node, payload -> deliver(node, payload, handler));
+    }
+
+    /** Like {@link #subscribe}: returns at once, and keeps trying until Redis confirms. */
+    @Override
+    public Subscription subscribeGroupChanges(Consumer<String> handler) {
+        Objects.requireNonNull(handler, "handler");
+        return open(keys.groupChanges(), "group changes", group -> {
+            meters.received.increment();
+            handler.accept(group);
+        });
+    }
+
+    private Subscription open(String channel, String name, Consumer<String> payloads) {
+        Subscription subscription = new Subscription(channel, name, payloads);
         subscriptions.add(subscription);
         subscription.attempt();
         return subscription;
+    }
+
+    private void deliver(String node, String payload, Consumer<Delivery> handler) {
+        Delivery delivery;
+        try {
+            delivery = DeliveryCodec.decode(payload);
+        } catch (IllegalArgumentException e) {
+            meters.malformed.increment();
+            log.warn("dropped a malformed delivery on the bus of node {}: {}", node, e.getMessage());
+            return;
+        }
+        meters.received.increment();
+        handler.accept(delivery);
+    }
+
+    /**
+     * True while a subscription of this bus for {@code node} is open and Redis has confirmed it, so
+     * deliveries published to {@code node} arrive (a node is ready only then).
+     */
+    public boolean listening(String node) {
+        String channel = keys.bus(node);
+        return subscriptions.stream().anyMatch(subscription -> subscription.channel.equals(channel)
+                && subscription.ready.isDone() && !subscription.closed);
     }
 
     /** Stops every subscription of this bus; the Redisson client stays open. */
@@ -84,19 +130,21 @@ public final class RedisNodeBus implements NodeBus {
         subscriptions.forEach(Subscription::close);
     }
 
-    /** A node's listening on the bus, until closed. */
+    /** Listening on one channel of the bus, until closed. */
     public final class Subscription implements AutoCloseable {
-        private final String node;
+        private final String channel;
+        private final String name;
         private final RShardedTopic topic;
-        private final Consumer<Delivery> handler;
+        private final Consumer<String> payloads;
         private final MessageListener<String> listener = (channel, payload) -> receive(payload);
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
         private volatile boolean closed;
 
-        private Subscription(String node, Consumer<Delivery> handler) {
-            this.node = node;
-            this.topic = redis.getShardedTopic(keys.bus(node), StringCodec.INSTANCE);
-            this.handler = handler;
+        private Subscription(String channel, String name, Consumer<String> payloads) {
+            this.channel = channel;
+            this.name = name;
+            this.topic = redis.getShardedTopic(channel, StringCodec.INSTANCE);
+            this.payloads = payloads;
         }
 
         /** Completes once Redis has confirmed the subscription: deliveries published from then on arrive. */
@@ -123,7 +171,7 @@ public final class RedisNodeBus implements NodeBus {
                         if (failure == null) {
                             ready.complete(null);
                         } else if (!closed) {
-                            log.warn("node {} could not subscribe to the node bus; trying again in {}", node,
+                            log.warn("could not subscribe to {}; trying again in {}", name,
                                     RESUBSCRIBE_DELAY, failure);
                             CompletableFuture.delayedExecutor(RESUBSCRIBE_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                                     .execute(this::attempt);
@@ -135,7 +183,7 @@ public final class RedisNodeBus implements NodeBus {
             RedisCalls.call("unsubscribing from the node bus", () -> topic.removeListenerAsync(listener))
                     .whenComplete((ignored, failure) -> {
                         if (failure != null) {
-                            log.debug("node {} could not unsubscribe from the node bus", node, failure);
+                            log.debug("could not unsubscribe from {}", name, failure);
                         }
                     });
         }
@@ -144,19 +192,10 @@ public final class RedisNodeBus implements NodeBus {
             if (closed) {
                 return;
             }
-            Delivery delivery;
             try {
-                delivery = DeliveryCodec.decode(payload);
-            } catch (IllegalArgumentException e) {
-                meters.malformed.increment();
-                log.warn("dropped a malformed delivery on the bus of node {}: {}", node, e.getMessage());
-                return;
-            }
-            meters.received.increment();
-            try {
-                handler.accept(delivery);
+                payloads.accept(payload);
             } catch (RuntimeException e) {
-                log.warn("the handler of node {} failed on a delivery for {}", node, delivery.user(), e);
+                log.warn("the handler of {} failed", name, e);
             }
         }
     }

@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,9 +40,10 @@ import java.util.stream.Stream;
  * <p>Each user is one hash, {@code pigeon:<prefix>:presence:<user>}: session id to the session and
  * the time its node last wrote it. An entry counts while it is younger than the session TTL
  * (default 60 s; nodes refresh every 25 s) and its node's liveness key exists; the hash itself
- * expires a session TTL after its last write. The node beats on its liveness key (TTL default 5 s,
- * renewed every third of that), so the sessions of a node that dies drop out of lookups within
- * the liveness TTL plus one beat interval. Lookups delete the entries they found stale.
+ * expires a session TTL after its last write. The node beats on its liveness key every heartbeat
+ * interval (default 2 s; the key lives 1.5 intervals, see {@link Liveness}), so the sessions of a
+ * node that dies drop out of every lookup within two intervals of its last beat. Lookups delete the
+ * entries they found stale.
  *
  * <p>Every method is asynchronous and one round trip in the common case: {@link #sessions} reads
  * the hashes of all users in one pipelined batch. Stages complete on Redisson threads; a Redis
@@ -55,7 +57,12 @@ import java.util.stream.Stream;
 public final class RedisPresence implements Presence, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisPresence.class);
     public static final Duration DEFAULT_SESSION_TTL = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_NODE_TTL = Duration.ofSeconds(5);
+    /**
+     * A dead node leaves presence within 4 s, while a live one may beat up to 1 s late (a long GC
+     * pause, a slow Redis reply, a reconnect) before it is taken for dead and its sessions miss
+     * deliveries until its next beat writes them back; 1 s would halve that margin for little gain.
+     */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(2);
     public static final String DEFAULT_PREFIX = "default";
     /** Deletes fields whose value is still what the lookup read: ARGV holds field, value pairs. */
     private static final String DELETE_UNCHANGED = """
@@ -72,7 +79,7 @@ public final class RedisPresence implements Presence, AutoCloseable {
     private final RedisKeys keys;
     private final String nodeId;
     private final Duration sessionTtl;
-    private final Duration nodeTtl;
+    private final Liveness liveness;
     private final Clock clock;
     private final OwnSessions own = new OwnSessions();
     private final LiveNodes liveNodes;
@@ -81,13 +88,14 @@ public final class RedisPresence implements Presence, AutoCloseable {
     private final Counter malformed;
     private final Counter expired;
     private final Counter orphaned;
+    private final Set<CompletableFuture<Void>> unregistering = ConcurrentHashMap.newKeySet();
 
     private RedisPresence(Builder builder) {
         this.redis = builder.redis;
         this.keys = RedisKeys.of(builder.prefix);
         this.nodeId = builder.nodeId;
         this.sessionTtl = builder.sessionTtl;
-        this.nodeTtl = builder.nodeTtl;
+        this.liveness = new Liveness(builder.heartbeat);
         this.clock = builder.clock;
         MeterRegistry registry = builder.meterRegistry;
         this.malformed = Counter.builder("pigeon.presence.malformed")
@@ -95,9 +103,9 @@ public final class RedisPresence implements Presence, AutoCloseable {
                 .register(registry);
         this.expired = stale(registry, "expired");
         this.orphaned = stale(registry, "node_gone");
-        this.liveNodes = new LiveNodes(redis, keys, clock, NodeHeartbeat.interval(nodeTtl).toMillis());
+        this.liveNodes = new LiveNodes(redis, keys, liveness);
         this.stats = new ClusterStats(redis, keys, malformed);
-        this.heartbeat = new NodeHeartbeat(redis, keys, nodeId, nodeTtl, own, this::write, registry);
+        this.heartbeat = new NodeHeartbeat(redis, keys, nodeId, liveness, own, this::write, registry);
     }
 
     public static Builder builder(RedissonClient redis) {
@@ -127,12 +135,16 @@ public final class RedisPresence implements Presence, AutoCloseable {
         return write(sessions);
     }
 
+    /** Removes a session of this node; {@link #closeAsync()} waits for the removals in flight. */
     @Override
     public CompletionStage<Void> unregister(SessionInfo session) {
         own.remove(session);
-        return RedisCalls.call("unregistering a session", () ->
+        CompletableFuture<Void> removal = RedisCalls.call("unregistering a session", () ->
                         redis.getMap(keys.presence(session.user()), StringCodec.INSTANCE).fastRemoveAsync(session.session()))
                 .thenApply(removed -> null);
+        unregistering.add(removal);
+        removal.whenComplete((ignored, failure) -> unregistering.remove(removal));
+        return removal;
     }
 
     @Override
@@ -163,19 +175,33 @@ public final class RedisPresence implements Presence, AutoCloseable {
         return RedisCalls.call("reading presence stats", stats::read);
     }
 
-    /** Stops beating and takes this node out of presence at once; the Redisson client stays open. */
+    /**
+     * Lets the sessions still unregistering finish (for at most the liveness TTL: a removal that fails
+     * or hangs is harmless, the node's entries drop out with it), then stops beating and takes this
+     * node out of presence at once. The Redisson client stays open.
+     */
     public CompletionStage<Void> closeAsync() {
-        liveNodes.forget(nodeId);
-        return heartbeat.leave();
+        long patience = liveness.ttl().toMillis();
+        return CompletableFuture.allOf(unregistering.toArray(CompletableFuture[]::new))
+                .handle((ignored, failure) -> null)
+                .completeOnTimeout(null, patience, TimeUnit.MILLISECONDS)
+                .thenCompose(unregistered -> {
+                    liveNodes.forget(nodeId);
+                    return heartbeat.leave();
+                });
     }
 
-    /** {@link #closeAsync()}, waiting at most the liveness TTL (by then the node has expired anyway). */
+    /**
+     * {@link #closeAsync()}, waiting at most twice the liveness TTL: once for the sessions still
+     * unregistering, once for leaving (by then the node has expired anyway).
+     */
     @Override
     public void close() {
+        Duration patience = liveness.ttl().multipliedBy(2);
         try {
-            closeAsync().toCompletableFuture().get(nodeTtl.toMillis(), TimeUnit.MILLISECONDS);
+            closeAsync().toCompletableFuture().get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("node {} could not leave presence; it expires within {}", nodeId, nodeTtl,
+            log.warn("node {} could not leave presence; it expires within {}", nodeId, liveness.ttl(),
                     RedisCalls.unwrap(e.getCause() != null ? e.getCause() : e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -306,7 +332,7 @@ public final class RedisPresence implements Presence, AutoCloseable {
         private String prefix = DEFAULT_PREFIX;
         private String nodeId;
         private Duration sessionTtl = DEFAULT_SESSION_TTL;
-        private Duration nodeTtl = DEFAULT_NODE_TTL;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry;
 
@@ -332,9 +358,13 @@ public final class RedisPresence implements Presence, AutoCloseable {
             return this;
         }
 
-        /** How long this node counts as alive after its last beat; it beats every third of this. */
-        public Builder nodeTtl(Duration nodeTtl) {
-            this.nodeTtl = nodeTtl;
+        /**
+         * How often this node beats on its liveness key. The key lives 1.5 of these and other nodes
+         * trust a node found alive for half of one, so a node that stops beating leaves every lookup
+         * within two of these (see {@link Liveness}). At least 2 ms.
+         */
+        public Builder heartbeat(Duration heartbeat) {
+            this.heartbeat = heartbeat;
             return this;
         }
 
@@ -359,9 +389,7 @@ public final class RedisPresence implements Presence, AutoCloseable {
             if (sessionTtl.toMillis() <= 0) {
                 throw new IllegalArgumentException("session ttl must be positive");
             }
-            if (NodeHeartbeat.interval(nodeTtl).toMillis() <= 0) {
-                throw new IllegalArgumentException("node ttl must be at least 3 ms");
-            }
+            new Liveness(heartbeat);
             if (meterRegistry == null) {
                 meterRegistry = new SimpleMeterRegistry();
             }

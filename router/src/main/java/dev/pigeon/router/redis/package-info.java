@@ -7,8 +7,9 @@
  * <ul>
  *   <li>{@code presence:<user>}: hash, session id to the session's JSON (with {@code written_at});
  *       TTL the session TTL (60 s), renewed by each refresh (every 25 s);</li>
- *   <li>{@code node:<node>}: the node's liveness key, TTL 5 s renewed every third of that; it holds
- *       the node's session counts;</li>
+ *   <li>{@code node:<node>}: the node's liveness key, renewed every heartbeat interval (default 2 s)
+ *       with a TTL of 1.5 intervals, so a dead node leaves presence within two; it holds the node's
+ *       session counts;</li>
  *   <li>{@code nodes}: set of the nodes that beat, for stats;</li>
  *   <li>{@code users:{<prefix>}:<node>}: HyperLogLog of a node's users, for stats; the hash tag keeps
  *       them all in one cluster slot;</li>

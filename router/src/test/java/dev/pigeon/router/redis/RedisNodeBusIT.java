@@ -60,6 +60,24 @@ class RedisNodeBusIT {
     }
 
     @Test
+    void groupChangesReachEveryNodeTheAnnouncingOneIncluded() {
+        List<String> seenByA = new CopyOnWriteArrayList<>();
+        List<String> seenByB = new CopyOnWriteArrayList<>();
+        join(busA.subscribeGroupChanges(seenByA::add).ready());
+        join(busB.subscribeGroupChanges(seenByB::add).ready());
+
+        busA.announceGroupChange("team");
+        busB.announceGroupChange("r\u00e9seau");
+
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(seenByA).containsExactlyInAnyOrder("team", "r\u00e9seau");
+            assertThat(seenByB).containsExactlyInAnyOrder("team", "r\u00e9seau");
+        });
+        // a node's deliveries and the group changes are separate channels
+        assertThat(received).isEmpty();
+    }
+
+    @Test
     void everyKindOfDeliveryCrossesIntact() {
         join(busB.subscribe("node-b", this::collect).ready());
         List<Delivery> sent = List.of(
@@ -130,6 +148,22 @@ class RedisNodeBusIT {
             return published("unheard") > 0;
         });
         assertThat(received).containsExactly(message("bob", 1));
+    }
+
+    @Test
+    void aNodeListensOnlyFromTheConfirmedSubscriptionUntilItCloses() {
+        assertThat(busB.listening("node-b")).isFalse();
+
+        RedisNodeBus.Subscription subscription = busB.subscribe("node-b", this::collect);
+        join(subscription.ready());
+
+        assertThat(busB.listening("node-b")).isTrue();
+        assertThat(busB.listening("node-c")).isFalse();
+        assertThat(busA.listening("node-b")).as("another bus's subscription").isFalse();
+
+        subscription.close();
+
+        assertThat(busB.listening("node-b")).isFalse();
     }
 
     @Test

@@ -28,7 +28,9 @@ import static org.awaitility.Awaitility.await;
 class RedisPresenceIT {
     private static final String PREFIX = TestRedis.prefix(RedisPresenceIT.class);
     /** Short, so liveness changes show within a second or two. */
-    private static final Duration NODE_TTL = Duration.ofMillis(900);
+    private static final Duration HEARTBEAT = Duration.ofMillis(600);
+    /** How late Awaitility may notice that its condition holds. */
+    private static final Duration POLLING_SLACK = Duration.ofSeconds(1);
     private static final Duration PATIENCE = Duration.ofSeconds(15);
     private static RedissonClient redisA;
     private static RedissonClient redisB;
@@ -125,7 +127,7 @@ class RedisPresenceIT {
     }
 
     @Test
-    void aNodeThatStopsBeatingDropsOutWithinSecondsAndItsEntriesAreDeleted() {
+    void aNodeThatStopsBeatingDropsOutWithinTwoHeartbeatsAndItsEntriesAreDeleted() {
         RedissonClient doomed = TestRedis.client();
         RedisPresence observer = presence(redisA, "node-a");
         RedisPresence dying = presence(doomed, "node-b");
@@ -137,8 +139,9 @@ class RedisPresenceIT {
 
         doomed.shutdown(); // the node dies: no more beats, no goodbye
 
-        // far sooner than the 60 s the entry itself would live
-        await().atMost(PATIENCE).until(() -> join(observer.sessions(List.of("alice"))).get("alice").equals(List.of(onObserver)));
+        // its last beat was before the shutdown; the entry itself would live for 60 s
+        await().atMost(HEARTBEAT.multipliedBy(2).plus(POLLING_SLACK)).pollInterval(Duration.ofMillis(50))
+                .until(() -> join(observer.sessions(List.of("alice"))).get("alice").equals(List.of(onObserver)));
         RMap<String, String> hash = redisA.getMap(RedisKeys.of(PREFIX).presence("alice"), StringCodec.INSTANCE);
         await().atMost(PATIENCE).until(() -> hash.readAllKeySet().equals(Set.of("s2")));
         assertThat(meters.get("pigeon.presence.stale").tag("reason", "node_gone").counter().count()).isGreaterThanOrEqualTo(1);
@@ -155,6 +158,25 @@ class RedisPresenceIT {
 
         await().atMost(PATIENCE).until(() -> join(observer.sessions(List.of("alice"))).get("alice").isEmpty());
         assertThat(redisA.getBucket(RedisKeys.of(PREFIX).node("node-b")).isExists()).isFalse();
+    }
+
+    @Test
+    void closingLetsTheSessionsStillUnregisteringFinishFirst() {
+        RedisPresence observer = presence(redisA, "node-a");
+        RedisPresence leaving = presence(redisB, "node-b");
+        List<SessionInfo> sessions = IntStream.range(0, 50)
+                .mapToObj(i -> session("user-" + i, "s" + i, "node-b", "ws")).toList();
+        sessions.forEach(session -> join(leaving.register(session)));
+
+        List<CompletionStage<Void>> removals = sessions.stream().map(leaving::unregister).toList();
+        join(leaving.closeAsync());
+
+        assertThat(removals).allMatch(removal -> removal.toCompletableFuture().isDone());
+        for (SessionInfo session : sessions) {
+            assertThat(redisA.getMap(RedisKeys.of(PREFIX).presence(session.user())).isExists())
+                    .as("%s's entry", session.user()).isFalse();
+        }
+        assertThat(join(observer.sessions(List.of("user-0"))).get("user-0")).isEmpty();
     }
 
     @Test
@@ -210,7 +232,7 @@ class RedisPresenceIT {
     }
 
     private RedisPresence presence(RedisPresence.Builder builder, String node) {
-        RedisPresence presence = builder.prefix(PREFIX).nodeId(node).nodeTtl(NODE_TTL).meterRegistry(meters).build();
+        RedisPresence presence = builder.prefix(PREFIX).nodeId(node).heartbeat(HEARTBEAT).meterRegistry(meters).build();
         presences.add(presence);
         return presence;
     }

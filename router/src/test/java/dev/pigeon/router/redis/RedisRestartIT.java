@@ -86,7 +86,7 @@ class RedisRestartIT {
     }
 
     private static RedisPresence presence(RedissonClient redis, String node, SimpleMeterRegistry meters) {
-        return RedisPresence.builder(redis).prefix(PREFIX).nodeId(node).nodeTtl(Duration.ofMillis(900))
+        return RedisPresence.builder(redis).prefix(PREFIX).nodeId(node).heartbeat(Duration.ofMillis(600))
                 .meterRegistry(meters).build();
     }
 }
