@@ -106,6 +106,7 @@ public final class ClusterNode implements AutoCloseable {
                     .bus(busDecorator.apply(bus))
                     .validator(validator)
                     .limits(config.routerLimits())
+                    .groupCacheTtl(config.get(PigeonConfig.GROUP_CACHE_TTL))
                     .meterRegistry(meters)
                     .build(), DefaultRouter::close);
 

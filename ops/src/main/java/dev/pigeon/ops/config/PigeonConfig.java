@@ -2,6 +2,7 @@ package dev.pigeon.ops.config;
 
 import dev.pigeon.gateway.GatewayConfig;
 import dev.pigeon.protocol.FrameValidator;
+import dev.pigeon.router.DefaultRouter;
 import dev.pigeon.router.RouterLimits;
 import dev.pigeon.router.redis.RedisPresence;
 import dev.pigeon.storage.cassandra.CassandraStoreOptions;
@@ -124,6 +125,11 @@ public final class PigeonConfig {
     public static final Setting<Duration> STORAGE_TIMEOUT = Setting.of("storage-timeout",
             POSITIVE_DURATION, ROUTER.storageTimeout(),
             "How long a storage call may take before the request fails 'unavailable'.");
+    public static final Setting<Duration> GROUP_CACHE_TTL = Setting.of("group-cache-ttl", POSITIVE_DURATION,
+            DefaultRouter.DEFAULT_GROUP_CACHE_TTL,
+            "How long a node trusts the members of a group it read without reading them again. A change of members "
+                    + "drops the copy on every node at once through the node bus; this bounds how long a change whose "
+                    + "announcement was lost goes unseen.");
     public static final Setting<Boolean> STORE_SYNC_WRITES = Setting.of("store-sync-writes", BOOLEAN,
             STORE.syncWrites(),
             "Fsync the embedded store's log before acknowledging a write; false survives a process crash, not a machine crash.");
@@ -169,7 +175,7 @@ public final class PigeonConfig {
             WS_PING_INTERVAL, WS_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, SSE_KEEPALIVE, SSE_MAX_LIFETIME, SSE_RETRY,
             POLL_DEFAULT_WAIT, POLL_MAX_WAIT,
             OUTBOUND_QUEUE_LIMIT, WRITE_BUFFER_LOW_WATER, WRITE_BUFFER_HIGH_WATER, SHUTDOWN_GRACE,
-            STORAGE_TIMEOUT, STORE_SYNC_WRITES, STORE_THREADS, STORE_MAX_QUEUED,
+            STORAGE_TIMEOUT, GROUP_CACHE_TTL, STORE_SYNC_WRITES, STORE_THREADS, STORE_MAX_QUEUED,
             REDIS, REDIS_PREFIX, PRESENCE_HEARTBEAT, CASSANDRA, CASSANDRA_DATACENTER, KEYSPACE);
 
     private static final Pattern FIELD_NAME = Pattern.compile("\\b[a-z]+(?:[A-Z][a-z0-9]*)+\\b");

@@ -70,6 +70,7 @@ public final class EmbeddedPigeon implements AutoCloseable {
                     .bus(bus)
                     .validator(validator)
                     .limits(config.routerLimits())
+                    .groupCacheTtl(config.get(PigeonConfig.GROUP_CACHE_TTL))
                     .meterRegistry(meters)
                     .build(), DefaultRouter::close);
 
