@@ -9,11 +9,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Appends a message to its conversation's log and to its members' inboxes so that every member's
@@ -36,6 +37,8 @@ final class ConversationSequencer {
     private static final Logger log = LoggerFactory.getLogger(ConversationSequencer.class);
     /** Entries read from the log at once when placing ones another node left unplaced. */
     private static final int CATCH_UP_PAGE = 100;
+    /** Inbox appends one entry may have in flight. */
+    private static final int INBOX_APPENDS_IN_FLIGHT = 64;
     /** Conversations whose mark this node remembers; a forgotten one costs one read on its next send. */
     private static final int REMEMBERED_MARKS = 100_000;
 
@@ -112,17 +115,59 @@ final class ConversationSequencer {
         });
     }
 
-    /** Appends the entry to every member's inbox at once; completes with each member's seq when all are durable. */
+    /**
+     * Appends the entry to every member's inbox, at most {@value #INBOX_APPENDS_IN_FLIGHT} at a time
+     * so that one large group cannot take every storage call this node may have in flight; completes
+     * with each member's seq once all are durable, or fails with the first failure.
+     */
     private CompletableFuture<Map<String, Long>> appendToInboxes(List<String> members, LogEntry entry) {
-        Map<String, CompletableFuture<Long>> appends = new HashMap<>();
-        for (String member : members) {
-            appends.put(member, calls.call(() -> store.appendToInbox(member, entry)));
+        return new InboxAppends(members, entry).start();
+    }
+
+    /** The inbox appends of one entry: a window of appends in flight, the next starting as one ends. */
+    private final class InboxAppends {
+        private final List<String> members;
+        private final LogEntry entry;
+        private final Map<String, Long> seqs = new ConcurrentHashMap<>();
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger unfinished;
+        private final CompletableFuture<Map<String, Long>> done = new CompletableFuture<>();
+
+        InboxAppends(List<String> members, LogEntry entry) {
+            this.members = members;
+            this.entry = entry;
+            this.unfinished = new AtomicInteger(members.size());
         }
-        return CompletableFuture.allOf(appends.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
-            Map<String, Long> seqs = new HashMap<>();
-            appends.forEach((member, append) -> seqs.put(member, append.join()));
-            return seqs;
-        });
+
+        CompletableFuture<Map<String, Long>> start() {
+            if (members.isEmpty()) {
+                done.complete(Map.of());
+            }
+            for (int i = 0; i < Math.min(INBOX_APPENDS_IN_FLIGHT, members.size()); i++) {
+                appendNext();
+            }
+            return done;
+        }
+
+        private void appendNext() {
+            int index = next.getAndIncrement();
+            if (index >= members.size() || done.isDone()) {
+                return;
+            }
+            String member = members.get(index);
+            calls.call(() -> store.appendToInbox(member, entry)).whenComplete((seq, failure) -> {
+                if (failure != null) {
+                    done.completeExceptionally(failure);
+                    return;
+                }
+                seqs.put(member, seq);
+                if (unfinished.decrementAndGet() == 0) {
+                    done.complete(seqs);
+                } else {
+                    appendNext();
+                }
+            });
+        }
     }
 
     /**

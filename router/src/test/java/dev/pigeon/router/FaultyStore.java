@@ -14,11 +14,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real store behind a switchboard of faults: inbox appends of chosen users fail, claims may never answer. */
+/**
+ * A real store behind a switchboard of faults: inbox appends of chosen users fail, claims may never
+ * answer; it also counts the most inbox appends it had in flight at once.
+ */
 final class FaultyStore implements MessageStore {
     final Set<String> failingInboxes = ConcurrentHashMap.newKeySet();
     volatile boolean claimsHang;
+    final AtomicInteger inboxAppendsInFlight = new AtomicInteger();
+    final AtomicInteger mostInboxAppendsAtOnce = new AtomicInteger();
     private final MessageStore delegate;
 
     FaultyStore(MessageStore delegate) {
@@ -40,7 +46,8 @@ final class FaultyStore implements MessageStore {
         if (failingInboxes.contains(user)) {
             return CompletableFuture.failedFuture(new StorageUnavailableException("inbox of " + user + " is down", null));
         }
-        return delegate.appendToInbox(user, entry);
+        mostInboxAppendsAtOnce.accumulateAndGet(inboxAppendsInFlight.incrementAndGet(), Math::max);
+        return delegate.appendToInbox(user, entry).whenComplete((seq, failure) -> inboxAppendsInFlight.decrementAndGet());
     }
 
     @Override

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 
 import static dev.pigeon.router.RouterFixture.await;
 import static dev.pigeon.router.RouterFixture.failureOf;
@@ -16,7 +18,7 @@ class StorageFailureTest {
     FaultyStore faults;
     @RegisterExtension
     final RouterFixture fixture = RouterFixture.create(
-            RouterLimits.defaults().withStorageTimeout(Duration.ofMillis(200)), store -> {
+            RouterLimits.defaults().withStorageTimeout(Duration.ofMillis(200)).withMaxGroupMembers(1000), store -> {
                 faults = new FaultyStore(store);
                 return faults;
             });
@@ -58,6 +60,20 @@ class StorageFailureTest {
                     .containsExactly("first", "second");
         }
         assertThat(await(fixture.store.fanOutMark("dm:alice:bob"))).isEqualTo(2);
+    }
+
+    @Test
+    void aLargeGroupSendKeepsABoundedNumberOfInboxAppendsInFlight() {
+        List<String> members = IntStream.range(0, 600).mapToObj(i -> String.format("m%03d", i)).toList();
+        await(fixture.router.create("m000", "crowd", members));
+
+        Frame.Sent sent = await(fixture.router.send("m000", new Frame.Send(null, "big", "g:crowd", null, "hi all", null)));
+
+        assertThat(sent.convSeq()).isEqualTo(1);
+        for (String member : members) {
+            assertThat(fixture.inbox(member)).extracting(entry -> entry.entry().id()).as(member).containsExactly("big");
+        }
+        assertThat(faults.mostInboxAppendsAtOnce.get()).isBetween(1, 64);
     }
 
     @Test

@@ -29,7 +29,7 @@ public record ResilienceSettings(float failureRateThreshold, int slidingWindowSi
         }
     }
 
-    /** Opens at half of 20 calls failing (after at least 10), waits 5 s, 256 calls in flight, 3 s per call. */
+    /** Opens at half of 20 calls failing (after at least 10), waits 5 s, 1024 calls in flight, 3 s per call. */
     public static ResilienceSettings defaults() {
         return builder().build();
     }
@@ -49,7 +49,7 @@ public record ResilienceSettings(float failureRateThreshold, int slidingWindowSi
         private int minimumNumberOfCalls = 10;
         private Duration waitInOpenState = Duration.ofSeconds(5);
         private int halfOpenProbes = 3;
-        private int maxConcurrentCalls = 256;
+        private int maxConcurrentCalls = 1024;
         private Duration timeout = Duration.ofSeconds(3);
 
         private Builder() {
