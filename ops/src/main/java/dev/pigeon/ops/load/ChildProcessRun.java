@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Runs a load plan over several child JVMs (one process holds at most about 19,000 sockets here),
@@ -143,7 +145,7 @@ final class ChildProcessRun implements LoadDriver {
                     .forEach(command::add);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadCommand.class.getName(),
                     "--child",
-                    "--url", share.url().toString(),
+                    "--url", share.urls().stream().map(URI::toString).collect(Collectors.joining(",")),
                     "--run-id", share.runId(),
                     "--first-session", Integer.toString(share.firstSession()),
                     "--sessions", Integer.toString(share.sessions()),

@@ -1,7 +1,10 @@
 package dev.pigeon.ops.load;
 
-/** The gateway's resident memory before the sessions connected and once they were all open. */
-record GatewayMemory(long pid, long beforeBytes, long afterBytes, int openSessions) {
+/**
+ * The gateways' resident memory, summed over every node measured, before the sessions connected
+ * and once they were all open; {@code processes} names them ({@link Gateways#describe}).
+ */
+record GatewayMemory(String processes, int nodes, long beforeBytes, long afterBytes, int openSessions) {
 
     double bytesPerSession() {
         return openSessions == 0 ? 0 : (double) (afterBytes - beforeBytes) / openSessions;

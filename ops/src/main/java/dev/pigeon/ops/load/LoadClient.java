@@ -27,9 +27,9 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens the WebSocket sessions of one process: one event loop group (epoll where available) for
- * every connection, pooled buffers, subprotocol {@code pigeon.v1.json} and no extensions, so no
- * permessage-deflate is negotiated.
+ * Opens the WebSocket sessions of one process, to one or several gateways: one event loop group
+ * (epoll where available) for every connection, pooled buffers, subprotocol {@code pigeon.v1.json}
+ * and no extensions, so no permessage-deflate is negotiated.
  */
 final class LoadClient implements AutoCloseable {
     static final String SUBPROTOCOL = "pigeon.v1.json";
@@ -38,15 +38,11 @@ final class LoadClient implements AutoCloseable {
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     private static final long CLOSE_TIMEOUT_MILLIS = 10_000;
 
-    private final URI url;
-    private final LoadStats stats;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final ChannelGroup channels;
 
-    LoadClient(URI url, LoadStats stats) {
-        this.url = url;
-        this.stats = stats;
+    LoadClient() {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
@@ -59,13 +55,17 @@ final class LoadClient implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS);
     }
 
-    /** Starts connecting {@code session}; the session settles when it opens or fails. */
-    void connect(LoadSession session) {
+    /**
+     * Starts connecting a session to {@code url} as the user of {@code token}, and returns its
+     * channel; {@code listener} hears what happens to it, {@link SessionListener#closed} included
+     * when no connection could be made.
+     */
+    Channel connect(URI url, String token, SessionListener listener) {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(url)
                 .subprotocol(SUBPROTOCOL)
                 .allowExtensions(false)
-                .customHeaders(new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + session.token()))
+                .customHeaders(new DefaultHttpHeaders().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token))
                 .maxFramePayloadLength(MAX_FRAME_BYTES)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
                 .handleCloseFrames(false)
@@ -78,18 +78,18 @@ final class LoadClient implements AutoCloseable {
                                 new HttpClientCodec(),
                                 new HttpObjectAggregator(64 * 1024),
                                 new WebSocketClientProtocolHandler(config),
-                                new LoadSessionHandler(session, stats));
+                                new LoadSessionHandler(listener));
                     }
                 })
                 .connect(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
-        session.connecting(connected.channel());
         channels.add(connected.channel());
         connected.addListener(done -> {
             if (!done.isSuccess()) {
-                stats.error("connect_failed", () -> done.cause().toString());
-                session.failed();
+                listener.error("connect_failed", () -> url + ": " + done.cause());
+                listener.closed(null);
             }
         });
+        return connected.channel();
     }
 
     /** Closes every session (each with a WebSocket close frame), then the event loops. */

@@ -23,25 +23,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
- * {@code pigeon load}: a load generator speaking PROTOCOL.md over WebSocket to one running gateway.
- * Sessions chat in pairs at a fixed total rate, open loop, and the receiver of each message
- * records its latency from the time the send was scheduled. Bounded: it stops by itself after
- * the warm-up and the measured duration.
+ * {@code pigeon load}: a load generator and benchmark speaking PROTOCOL.md over WebSocket to one
+ * running gateway or to the nodes of a cluster. By default sessions chat in pairs at a fixed total
+ * rate, open loop, and the receiver of each message records its latency from the time the send
+ * was scheduled; with {@code --group-members} it measures a group's fan-out instead. Bounded: it
+ * stops by itself.
  */
 @Command(name = "load", sortOptions = false,
         description = {
-                "Generates chat load against a running Pigeon gateway over WebSocket (pigeon.v1.json).",
-                "Sessions are paired (users 2k and 2k+1) and chat in their dm: conversation at a fixed total "
-                        + "rate; latency is measured from each message's scheduled send time to its delivery.",
-                "Prints progress every second, then sessions, rates, p50/p99/p99.9/max latency, errors, the "
-                        + "gateway's resident memory per session and the machine's CPU use."})
+                "Generates chat load against a running Pigeon gateway, or the nodes of a cluster, over WebSocket "
+                        + "(pigeon.v1.json).",
+                "Pairs (the default): sessions are paired (users 2k and 2k+1) and chat in their dm: conversation at "
+                        + "a fixed total rate; latency is measured from each message's scheduled send time to its "
+                        + "delivery. With several --url, the two sessions of each pair sit on different nodes.",
+                "Group fan-out (--group-members N): creates one group of N members over the HTTP API, connects every "
+                        + "member round-robin over the --url list, and one member sends --messages messages one at "
+                        + "a time; measures send to the first and to the last member's delivery and checks that "
+                        + "every member got every message exactly once.",
+                "Prints progress every second, then the numbers, errors, the gateways' resident memory per session "
+                        + "and the machine's CPU use."})
 public final class LoadCommand implements Callable<Integer> {
     static final String JWT_SECRET_ENV = "PIGEON_JWT_SECRET";
     private static final Duration LONGEST_RUN = Duration.ofHours(1);
     private static final int LARGEST_BODY = 64 * 1024;
     private static final long CPU_SAMPLE_WAIT_MILLIS = 2_000;
+    /** Options of the pair mode only, and of the group fan-out only: refused in the other mode. */
+    private static final List<String> PAIR_OPTIONS = List.of("--sessions", "--rate", "--duration", "--warmup",
+            "--processes");
+    private static final List<String> FANOUT_OPTIONS = List.of("--messages", "--warmup-messages", "--message-interval");
 
     @Spec
     private CommandSpec spec;
@@ -49,9 +61,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean help;
 
-    @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/v1/ws",
-            description = "WebSocket endpoint of the gateway (default: ${DEFAULT-VALUE}).")
-    private URI url;
+    @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/v1/ws", split = ",", paramLabel = "<url>",
+            description = "WebSocket endpoint of the gateway; several, comma separated, for the nodes of one cluster "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private List<URI> urls;
 
     @Option(names = "--sessions", defaultValue = "1000", description = "Sessions to open (default: ${DEFAULT-VALUE}).")
     private int sessions;
@@ -81,10 +94,28 @@ public final class LoadCommand implements Callable<Integer> {
                     + "sockets here) (default: ${DEFAULT-VALUE}).")
     private int processes;
 
-    @Option(names = "--gateway-pid",
-            description = "Process id of the gateway, to read its memory and CPU; default: the process listening "
-                    + "on the URL's port.")
-    private Long gatewayPid;
+    @Option(names = "--group-members", paramLabel = "<n>",
+            description = "Group fan-out instead of pairs: one group of this many members, the sender included.")
+    private Integer groupMembers;
+
+    @Option(names = "--messages", defaultValue = "50", paramLabel = "<n>",
+            description = "Group fan-out: counted messages the sender sends (default: ${DEFAULT-VALUE}).")
+    private int messages;
+
+    @Option(names = "--warmup-messages", defaultValue = "5", paramLabel = "<n>",
+            description = "Group fan-out: messages sent first and left out of the timing (default: ${DEFAULT-VALUE}).")
+    private int warmupMessages;
+
+    @Option(names = "--message-interval", defaultValue = "100ms", converter = DurationConverter.class,
+            description = "Group fan-out: least time between two sends; the next message also waits until the previous "
+                    + "one reached every member. Keep the sender under the server's sends-per-second (20 by default) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private Duration messageInterval;
+
+    @Option(names = "--gateway-pid", split = ",", paramLabel = "<pid>",
+            description = "Process ids of the gateways, comma separated, to read their memory and CPU; default: the "
+                    + "processes listening on the URLs' ports.")
+    private List<Long> gatewayPids;
 
     @Option(names = "--jwt-secret",
             description = "HS256 secret to sign the users' tokens with; default: $" + JWT_SECRET_ENV
@@ -107,8 +138,31 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (groupMembers != null) {
+            refuse(PAIR_OPTIONS, "does not apply to a group fan-out (--group-members)");
+            return runFanout(fanoutPlan());
+        }
+        refuse(FANOUT_OPTIONS, "applies to a group fan-out only: give --group-members");
         LoadPlan plan = plan();
         return child ? runAsChild(plan) : runAsParent(plan);
+    }
+
+    private void refuse(List<String> options, String why) {
+        for (String option : options) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new ParameterException(spec.commandLine(), option + " " + why);
+            }
+        }
+    }
+
+    private FanoutPlan fanoutPlan() {
+        requireBodySize();
+        try {
+            return new FanoutPlan(urls, runId(), groupMembers, warmupMessages, messages, messageInterval, bodyBytes,
+                    connectRate, secret());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private LoadPlan plan() {
@@ -119,45 +173,49 @@ public final class LoadCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--duration must be between 1ms and 1h, --warmup at most 1h: a load run is bounded");
         }
-        if (bodyBytes < 0 || bodyBytes > LARGEST_BODY) {
-            throw new ParameterException(spec.commandLine(), "--body-bytes must be between 0 and " + LARGEST_BODY);
-        }
-        String secret = jwtSecret != null ? jwtSecret
-                : System.getenv().getOrDefault(JWT_SECRET_ENV, PigeonConfig.DEMO_JWT_SECRET);
-        String run = runId != null ? runId : Long.toString(System.currentTimeMillis(), 36);
+        requireBodySize();
         try {
-            return new LoadPlan(url, run, firstSession, sessions, rate, duration, warmup, bodyBytes, connectRate, secret);
+            return new LoadPlan(urls, runId(), firstSession, sessions, rate, duration, warmup, bodyBytes, connectRate,
+                    secret());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
+    private void requireBodySize() {
+        if (bodyBytes < 0 || bodyBytes > LARGEST_BODY) {
+            throw new ParameterException(spec.commandLine(), "--body-bytes must be between 0 and " + LARGEST_BODY);
+        }
+    }
+
+    private String secret() {
+        return jwtSecret != null ? jwtSecret : System.getenv().getOrDefault(JWT_SECRET_ENV, PigeonConfig.DEMO_JWT_SECRET);
+    }
+
+    private String runId() {
+        return runId != null ? runId : Long.toString(System.currentTimeMillis(), 36);
+    }
+
     private int runAsParent(LoadPlan plan) throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        LinuxProcess gateway = gatewayPid != null ? new LinuxProcess(gatewayPid)
-                : LinuxProcess.listeningOn(port(plan.url())).orElse(null);
-        out.printf(Locale.ROOT, "pigeon load: %d sessions (run %s) against %s, %s, %d process(es); gateway %s%n",
-                plan.sessions(), plan.runId(), plan.url(),
+        Gateways gateways = gateways(plan.urls());
+        out.printf(Locale.ROOT, "pigeon load: %d sessions (run %s) against %s, %s, %d process(es); %s%n",
+                plan.sessions(), plan.runId(), target(plan.urls()),
                 plan.idle() ? "idle" : String.format(Locale.ROOT, "%.0f msg/s for %s after %s warm-up", plan.rate(),
                         Durations.format(plan.duration()), Durations.format(plan.warmup())),
-                Math.min(processes, (plan.sessions() + 1) / 2),
-                gateway == null ? "process not found" : "pid " + gateway.pid());
-        long rssBefore = gateway == null ? 0 : gateway.residentBytes();
+                Math.min(processes, (plan.sessions() + 1) / 2), describe(gateways));
+        long rssBefore = gateways.isEmpty() ? 0 : gateways.residentBytes();
         LoadDriver driver = processes > 1 ? new ChildProcessRun(plan, processes, System.err) : new LocalLoadRun(plan);
-        Thread stopOnSignal = new Thread(driver::close, "pigeon-load-stop");
-        Runtime.getRuntime().addShutdownHook(stopOnSignal);
-        long started = System.nanoTime();
-        try (driver; ProgressTicker ticker = new ProgressTicker(driver,
-                progress -> out.println(progress.describe((System.nanoTime() - started) / 1e9)))) {
+        Thread stopOnSignal = stopOnSignal(driver);
+        try (driver; ProgressTicker ticker = new ProgressTicker(driver::progress, printer(out))) {
             int open = driver.connect();
             ticker.tick();
             if (open == 0) {
                 out.println("no session opened: see the errors above");
                 return 1;
             }
-            GatewayMemory memory = gateway == null ? null
-                    : new GatewayMemory(gateway.pid(), rssBefore, gateway.residentBytes(), open);
-            CompletableFuture<CpuUse> cpu = measureCpu(ticker, gateway, driver.processes(), plan);
+            GatewayMemory memory = memory(gateways, rssBefore, open);
+            CompletableFuture<CpuUse> cpu = measureCpu(ticker, gateways, driver.processes(), plan);
             LoadResult result = driver.run();
             ticker.tick();
             out.print(LoadReport.summary(plan, result, memory, awaitCpu(cpu)));
@@ -168,8 +226,86 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
+    private int runFanout(FanoutPlan plan) throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        Gateways gateways = gateways(plan.urls());
+        out.printf(Locale.ROOT, "pigeon load: group fan-out, %d members (run %s) against %s, %d messages after %d "
+                        + "warm-up, one at a time; %s%n",
+                plan.members(), plan.runId(), target(plan.urls()), plan.messages(), plan.warmupMessages(),
+                describe(gateways));
+        long rssBefore = gateways.isEmpty() ? 0 : gateways.residentBytes();
+        FanoutRun run = new FanoutRun(plan);
+        Thread stopOnSignal = stopOnSignal(run);
+        try (run; ProgressTicker ticker = new ProgressTicker(run::progress, printer(out))) {
+            run.createGroup();
+            int open = run.connect();
+            ticker.tick();
+            if (open == 0) {
+                out.println("no session opened: see the errors above");
+                return 1;
+            }
+            GatewayMemory memory = memory(gateways, rssBefore, open);
+            CpuUse.Sample before = cpuSample(gateways, run.processes());
+            FanoutResult result = run.run();
+            ticker.tick();
+            CpuUse.Sample after = cpuSample(gateways, run.processes());
+            out.print(FanoutReport.summary(plan, result, memory,
+                    before == null || after == null ? null : after.since(before)));
+            out.flush();
+            return 0;
+        } finally {
+            removeShutdownHook(stopOnSignal);
+        }
+    }
+
+    private Gateways gateways(List<URI> urls) throws IOException {
+        return gatewayPids != null ? Gateways.ofPids(gatewayPids) : Gateways.listeningOn(urls);
+    }
+
+    private static String target(List<URI> urls) {
+        return urls.size() == 1 ? urls.get(0).toString() : urls.size() + " nodes";
+    }
+
+    private static String describe(Gateways gateways) {
+        return gateways.isEmpty() ? "gateway process not found" : "gateway " + gateways.describe();
+    }
+
+    /** The gateways' memory once {@code open} sessions are open, or null when no gateway was found. */
+    private static GatewayMemory memory(Gateways gateways, long rssBefore, int open) throws IOException {
+        return gateways.isEmpty() ? null
+                : new GatewayMemory(gateways.describe(), gateways.size(), rssBefore, gateways.residentBytes(), open);
+    }
+
+    /** Prints each progress line stamped with the seconds since now. */
+    private static Consumer<Progress> printer(PrintWriter out) {
+        long started = System.nanoTime();
+        return progress -> out.println(progress.describe((System.nanoTime() - started) / 1e9));
+    }
+
+    /** Closes {@code run} on Ctrl-C or SIGTERM, so its sessions end with a close frame. */
+    private static Thread stopOnSignal(AutoCloseable run) {
+        Thread hook = new Thread(() -> {
+            try {
+                run.close();
+            } catch (Exception e) {
+                // the process is ending anyway
+            }
+        }, "pigeon-load-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** A CPU reading, or null when it could not be taken (an ended gateway, no /proc). */
+    private static CpuUse.Sample cpuSample(Gateways gateways, List<LinuxProcess> generator) {
+        try {
+            return CpuUse.Sample.take(gateways, generator);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Samples CPU when the measured window opens and closes (after the warm-up, unless idle). */
-    private static CompletableFuture<CpuUse> measureCpu(ProgressTicker ticker, LinuxProcess gateway,
+    private static CompletableFuture<CpuUse> measureCpu(ProgressTicker ticker, Gateways gateway,
                                                         List<LinuxProcess> generator, LoadPlan plan) {
         long from = plan.idle() ? 0 : plan.warmup().toNanos();
         CompletableFuture<CpuUse.Sample> start = new CompletableFuture<>();
@@ -179,7 +315,7 @@ public final class LoadCommand implements Callable<Integer> {
         return start.thenCombine(end, (first, last) -> last.since(first));
     }
 
-    private static void sample(LinuxProcess gateway, List<LinuxProcess> generator,
+    private static void sample(Gateways gateway, List<LinuxProcess> generator,
                                CompletableFuture<CpuUse.Sample> into) {
         try {
             into.complete(CpuUse.Sample.take(gateway, generator));
@@ -201,7 +337,7 @@ public final class LoadCommand implements Callable<Integer> {
     private int runAsChild(LoadPlan plan) throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         LocalLoadRun run = new LocalLoadRun(plan);
-        try (run; ProgressTicker ticker = new ProgressTicker(run, progress -> {
+        try (run; ProgressTicker ticker = new ProgressTicker(run::progress, progress -> {
             out.println(LoadLines.progress(progress));
             out.flush();
         })) {
@@ -219,10 +355,6 @@ public final class LoadCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-    }
-
-    private static int port(URI url) {
-        return url.getPort() < 0 ? 80 : url.getPort();
     }
 
     private static void removeShutdownHook(Thread hook) {

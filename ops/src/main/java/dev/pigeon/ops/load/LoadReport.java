@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The human-readable summary of a run. */
+/** The human-readable summary of a pair run, and the lines every summary shares. */
 final class LoadReport {
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -21,6 +21,10 @@ final class LoadReport {
                         ? String.format(Locale.ROOT, "idle, held %.0f s", result.seconds())
                         : String.format(Locale.ROOT, "%.0f s measured after %d s warm-up at %.0f msg/s asked, %d-byte bodies",
                         result.seconds(), plan.warmup().toSeconds(), plan.rate(), plan.bodyBytes()));
+        if (plan.urls().size() > 1) {
+            line(out, "nodes       %d: %s; the two sessions of each pair on different nodes, so every delivery "
+                    + "to the peer crosses the node bus", plan.urls().size(), plan.spread());
+        }
         if (!plan.idle()) {
             double seconds = Math.max(result.seconds(), 1e-9);
             line(out, "messages    sent %d (%.0f/s), acked %d, delivered %d (%.0f/s), %d not delivered",
@@ -36,27 +40,38 @@ final class LoadReport {
         }
         line(out, "errors      %s", counts(result.errors()));
         line(out, "disconnects %s", counts(result.disconnects()));
+        resources(out, memory, cpu, plan.idle() ? "while holding" : "during the measured window");
+        return out.toString();
+    }
+
+    /** The gateways' memory and the machine's CPU {@code when}; either may be null when not measured. */
+    static void resources(StringBuilder out, GatewayMemory memory, CpuUse cpu, String when) {
         if (memory != null) {
-            line(out, "gateway     pid %d: RSS %.1f MiB before, %.1f MiB with %d sessions open: %.1f KiB per session",
-                    memory.pid(), memory.beforeBytes() / MIB, memory.afterBytes() / MIB, memory.openSessions(),
+            line(out, "gateway     %s%s: RSS %.1f MiB before, %.1f MiB with %d sessions open: %.1f KiB per session",
+                    memory.processes(), memory.nodes() > 1 ? " (" + memory.nodes() + " nodes together)" : "",
+                    memory.beforeBytes() / MIB, memory.afterBytes() / MIB, memory.openSessions(),
                     memory.bytesPerSession() / 1024);
         } else {
             line(out, "gateway     memory not measured (no --gateway-pid, and no process found listening on the port)");
         }
         if (cpu != null) {
             line(out, "cpu         machine %.0f%% busy of %d cores %s: %sload generator %.2f cores, everything else %.2f cores",
-                    cpu.machineBusyPercent(), cpu.cores(), plan.idle() ? "while holding" : "during the measured window",
-                    cpu.gatewayCores() < 0 ? "" : String.format(Locale.ROOT, "gateway %.2f cores, ", cpu.gatewayCores()),
+                    cpu.machineBusyPercent(), cpu.cores(), when,
+                    cpu.gatewayCores() < 0 ? ""
+                            : cpu.gateways() > 1
+                            ? String.format(Locale.ROOT, "gateways (%d nodes) %.2f cores, ", cpu.gateways(), cpu.gatewayCores())
+                            : String.format(Locale.ROOT, "gateway %.2f cores, ", cpu.gatewayCores()),
                     cpu.generatorCores(), cpu.otherCores());
         }
-        return out.toString();
     }
 
-    private static String millis(long micros) {
+    /** Microseconds as milliseconds with two decimals. */
+    static String millis(long micros) {
         return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
     }
 
-    private static String counts(Map<String, Long> counts) {
+    /** {@code none}, or the total and each count by name. */
+    static String counts(Map<String, Long> counts) {
         if (counts.isEmpty()) {
             return "none";
         }
@@ -65,7 +80,7 @@ final class LoadReport {
                 .collect(Collectors.joining(", ")) + ")";
     }
 
-    private static void line(StringBuilder out, String format, Object... args) {
+    static void line(StringBuilder out, String format, Object... args) {
         out.append(String.format(Locale.ROOT, format, args)).append('\n');
     }
 }

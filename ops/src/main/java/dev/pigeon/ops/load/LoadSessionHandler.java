@@ -9,17 +9,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.Cli
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
-/** Reads one session's server frames into the run's counters. */
+/** Reads one session's server frames and hands them to its listener. */
 final class LoadSessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-    private final LoadSession session;
-    private final LoadStats stats;
+    private final SessionListener listener;
     private String closeCode;
 
-    LoadSessionHandler(LoadSession session, LoadStats stats) {
-        this.session = session;
-        this.stats = stats;
+    LoadSessionHandler(SessionListener listener) {
+        this.listener = listener;
     }
 
     @Override
@@ -30,42 +27,34 @@ final class LoadSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
             closeCode = Integer.toString(close.statusCode());
             ctx.close();
         } else {
-            stats.error("unexpected_frame", () -> frame.getClass().getSimpleName() + " on a pigeon.v1.json session");
+            listener.error("unexpected_frame", () -> frame.getClass().getSimpleName() + " on a pigeon.v1.json session");
         }
     }
 
     private void onServerFrame(WebSocketFrame frame) {
+        long receivedNanos = System.nanoTime();
         ServerFrameReader.ServerFrame server;
         try {
             server = ServerFrameReader.read(frame.content());
         } catch (IOException e) {
-            stats.error("unreadable_frame", e::getMessage);
+            listener.error("unreadable_frame", e::getMessage);
             return;
         }
         try {
-            switch (server.type()) {
-                case "hello" -> session.opened();
-                case "msg" -> {
-                    if (!session.user().equals(server.from())) {
-                        stats.delivered(MessageBody.scheduledNanos(server.body()), System.nanoTime());
-                    }
-                }
-                case "sent" -> stats.acked(Long.parseLong(server.id()));
-                case "error" -> stats.error(server.code() == null ? "error_without_code" : server.code(),
-                        () -> frame.content().toString(StandardCharsets.UTF_8));
-                default -> {
-                    // pong, receipt and other frames carry nothing the run counts
-                }
+            if ("hello".equals(server.type())) {
+                listener.opened();
+            } else {
+                listener.received(server, receivedNanos);
             }
         } catch (NumberFormatException e) {
-            stats.error("unreadable_frame", () -> server.type() + " frame without the fields this run sent: " + e);
+            listener.error("unreadable_frame", () -> server.type() + " frame without the fields this run sent: " + e);
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            stats.error("handshake_timeout", () -> "no WebSocket upgrade answer for " + session.user());
+            listener.error("handshake_timeout", () -> "no WebSocket upgrade answer");
         }
         super.userEventTriggered(ctx, event);
     }
@@ -73,16 +62,16 @@ final class LoadSessionHandler extends SimpleChannelInboundHandler<WebSocketFram
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof WebSocketClientHandshakeException handshake && handshake.response() != null) {
-            stats.error("handshake_" + handshake.response().status().code(), cause::getMessage);
+            listener.error("handshake_" + handshake.response().status().code(), cause::getMessage);
         } else {
-            stats.error("connection_error", cause::toString);
+            listener.error("connection_error", cause::toString);
         }
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        session.closed(closeCode);
+        listener.closed(closeCode);
         super.channelInactive(ctx);
     }
 }

@@ -28,6 +28,7 @@ final class LoadStats {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder errorTotal = new LongAdder();
     private final LongAdder disconnectTotal = new LongAdder();
+    private final LongAdder windowDispatched = new LongAdder();
     private final LongAdder windowSent = new LongAdder();
     private final LongAdder windowAcked = new LongAdder();
     private final LongAdder windowDelivered = new LongAdder();
@@ -73,6 +74,16 @@ final class LoadStats {
         }
     }
 
+    /**
+     * A message was handed to its session's event loop, which writes it (and calls {@link #sent})
+     * later: counting it now keeps {@link #windowSettled} from judging the window before it is written.
+     */
+    void dispatched(long scheduledNanos) {
+        if (inWindow(scheduledNanos)) {
+            windowDispatched.increment();
+        }
+    }
+
     /** A message went out at {@code nowNanos}; how late that was shows the generator's own delay. */
     void sent(long scheduledNanos, long nowNanos) {
         sent.increment();
@@ -111,10 +122,11 @@ final class LoadStats {
         return open.get();
     }
 
-    /** True once every message sent in the window has been acknowledged and delivered. */
+    /** True once every message dispatched in the window has been written, acknowledged and delivered. */
     boolean windowSettled() {
-        long sentInWindow = windowSent.sum();
-        return windowAcked.sum() >= sentInWindow && windowDelivered.sum() >= sentInWindow;
+        long dispatchedInWindow = windowDispatched.sum();
+        return windowSent.sum() >= dispatchedInWindow && windowAcked.sum() >= dispatchedInWindow
+                && windowDelivered.sum() >= dispatchedInWindow;
     }
 
     /** The interval since the previous call; one thread calls this. */

@@ -30,7 +30,7 @@ final class LocalLoadRun implements LoadDriver {
     LocalLoadRun(LoadPlan plan) {
         this.plan = plan;
         this.stats = new LoadStats(plan.sessions());
-        this.client = new LoadClient(plan.url(), stats);
+        this.client = new LoadClient();
         this.settled = new CountDownLatch(plan.sessions());
         this.connectPacer = new Pacer(new FixedRateSchedule(plan.connectRate(), plan.sessions()), Pacer.SYSTEM);
         this.sendPacer = plan.idle() ? null
@@ -44,7 +44,8 @@ final class LocalLoadRun implements LoadDriver {
         for (int i = 0; i < plan.sessions(); i++) {
             int n = plan.firstSession() + i;
             String user = plan.userId(n);
-            sessions.add(new LoadSession(user, plan.userId(n ^ 1), tokens.mint(user), body, stats, settled::countDown));
+            sessions.add(new LoadSession(user, plan.userId(n ^ 1), tokens.mint(user), plan.url(n), body, stats,
+                    settled::countDown));
         }
     }
 
@@ -52,7 +53,7 @@ final class LocalLoadRun implements LoadDriver {
     public int connect() throws InterruptedException {
         phase = Phase.CONNECTING;
         connectPacer.run(System.nanoTime(), Long.MAX_VALUE, sessions.size(),
-                (index, slot, due) -> client.connect(sessions.get(slot)));
+                (index, slot, due) -> sessions.get(slot).connect(client));
         settled.await(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         phase = Phase.READY;
         return stats.open();

@@ -4,10 +4,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** Hands a driver's progress to a sink once a second, and on demand. */
+/** Hands a run's progress to a sink once a second, and on demand. */
 final class ProgressTicker implements AutoCloseable {
-    private final LoadDriver driver;
+    private final Supplier<Progress> source;
     private final Consumer<Progress> sink;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "pigeon-load-progress");
@@ -15,15 +16,16 @@ final class ProgressTicker implements AutoCloseable {
         return thread;
     });
 
-    ProgressTicker(LoadDriver driver, Consumer<Progress> sink) {
-        this.driver = driver;
+    /** {@code source} gives the progress since its previous call; only the ticker calls it. */
+    ProgressTicker(Supplier<Progress> source, Consumer<Progress> sink) {
+        this.source = source;
         this.sink = sink;
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Reports the interval since the previous report now. */
     synchronized void tick() {
-        sink.accept(driver.progress());
+        sink.accept(source.get());
     }
 
     /** Runs {@code task} on the ticker's thread after {@code delayNanos}. */

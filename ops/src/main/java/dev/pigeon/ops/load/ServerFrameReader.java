@@ -18,7 +18,17 @@ final class ServerFrameReader {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** The fields of one server frame the generator needs; absent ones are null. */
-    record ServerFrame(String type, String from, String id, String body, String code) {
+    record ServerFrame(String type, String from, String id, String body, String code, String ref, String message) {
+
+        /** The code of an {@code error} frame, named even when the server left it out. */
+        String errorCode() {
+            return code == null ? "error_without_code" : code;
+        }
+
+        /** An {@code error} frame in one line, for the log. */
+        String describeError() {
+            return errorCode() + (ref == null ? "" : " (ref " + ref + ")") + ": " + message;
+        }
     }
 
     private ServerFrameReader() {
@@ -35,6 +45,8 @@ final class ServerFrameReader {
             String id = null;
             String body = null;
             String code = null;
+            String ref = null;
+            String message = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -48,6 +60,8 @@ final class ServerFrameReader {
                     case "id" -> id = parser.getText();
                     case "body" -> body = parser.getText();
                     case "code" -> code = parser.getText();
+                    case "ref" -> ref = parser.getText();
+                    case "message" -> message = parser.getText();
                     default -> {
                         // a field the generator does not count
                     }
@@ -56,7 +70,7 @@ final class ServerFrameReader {
             if (parser.currentToken() != JsonToken.END_OBJECT || type == null) {
                 throw new IOException("a frame must be one JSON object with a type");
             }
-            return new ServerFrame(type, from, id, body, code);
+            return new ServerFrame(type, from, id, body, code, ref, message);
         }
     }
 }

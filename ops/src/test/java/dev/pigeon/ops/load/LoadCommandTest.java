@@ -32,10 +32,32 @@ class LoadCommandTest {
             "--body-bytes 70000",
             "--connect-rate 0",
             "--processes 0",
-            "--url wss://127.0.0.1:8443/v1/ws"})
+            "--url wss://127.0.0.1:8443/v1/ws",
+            "--url ws://127.0.0.1:8080/v1/ws,ws://127.0.0.1:8080/v1/ws",
+            "--url ws://127.0.0.1:8080/v1/ws,http://127.0.0.1:8081/v1/ws",
+            "--group-members 1",
+            "--group-members 500 --messages 0",
+            "--group-members 500 --warmup-messages -1",
+            "--group-members 500 --message-interval soon",
+            "--group-members 500 --rate 10",
+            "--group-members 500 --sessions 10",
+            "--group-members 500 --processes 2",
+            "--group-members 500 --duration 10s",
+            "--messages 10",
+            "--message-interval 50ms",
+            "--gateway-pid 12,x"})
     void refusesAPlanItCannotRun(String args) {
         assertThat(run(args.split(" "))).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).isNotBlank();
+    }
+
+    @Test
+    void saysWhichOptionDoesNotFitTheMode() {
+        run("--group-members", "500", "--rate", "10");
+        assertThat(err.toString()).contains("--rate does not apply to a group fan-out");
+
+        run("--messages", "10");
+        assertThat(err.toString()).contains("--messages applies to a group fan-out only");
     }
 
     @Test
@@ -46,6 +68,7 @@ class LoadCommandTest {
 
         assertThat(command.execute("--help")).isZero();
         assertThat(out.toString()).contains("--url", "--sessions", "--rate", "--duration", "--warmup", "--body-bytes",
-                "--connect-rate", "--processes", "--gateway-pid", "--jwt-secret").doesNotContain("--child");
+                "--connect-rate", "--processes", "--gateway-pid", "--jwt-secret", "--group-members", "--messages",
+                "--warmup-messages", "--message-interval").doesNotContain("--child");
     }
 }

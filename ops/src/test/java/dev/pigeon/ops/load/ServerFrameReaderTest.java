@@ -26,7 +26,7 @@ class ServerFrameReaderTest {
 
         var read = ServerFrameReader.read(frame);
 
-        assertThat(read).isEqualTo(new ServerFrameReader.ServerFrame("msg", "a", "123", "123xxxx", null));
+        assertThat(read).isEqualTo(new ServerFrameReader.ServerFrame("msg", "a", "123", "123xxxx", null, null, null));
         assertThat(frame.readerIndex()).isZero();
     }
 
@@ -36,6 +36,16 @@ class ServerFrameReaderTest {
                 .isEqualTo("rate_limited");
         assertThat(ServerFrameReader.read(json("{\"type\":\"sent\",\"ref\":\"9\",\"id\":\"9\",\"seq\":1}")).id())
                 .isEqualTo("9");
+    }
+
+    @Test
+    void readsWhichSendAnErrorIsAbout() throws IOException {
+        var error = ServerFrameReader.read(json(
+                "{\"type\":\"error\",\"code\":\"rate_limited\",\"message\":\"too many sends\",\"ref\":\"7\"}"));
+
+        assertThat(error.ref()).isEqualTo("7");
+        assertThat(error.describeError()).isEqualTo("rate_limited (ref 7): too many sends");
+        assertThat(ServerFrameReader.read(json("{\"type\":\"error\"}")).errorCode()).isEqualTo("error_without_code");
     }
 
     @ParameterizedTest
