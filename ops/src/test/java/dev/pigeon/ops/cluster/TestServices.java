@@ -8,6 +8,7 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The Redis and Cassandra named by {@code PIGEON_TEST_REDIS} and {@code PIGEON_TEST_CASSANDRA} (set
  * by ops/bin/test), and a keyspace and Redis prefix of one test class's own, removed by {@link #cleanUp}.
+ * {@code PIGEON_TEST_SERVICES}, the directory ops/bin/services started them in, lets a test pause them.
  */
 record TestServices(String redisUrl, String cassandra, String keyspace, String redisPrefix, String run) {
 
@@ -25,6 +27,25 @@ record TestServices(String redisUrl, String cassandra, String keyspace, String r
                 "ops/bin/cassandra start --dir /tmp/pigeon-cassandra");
         String run = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36).toLowerCase(Locale.ROOT);
         return new TestServices(redis, cassandra, "pigeon_it_" + run, "it-" + run, run);
+    }
+
+    /** The same keyspace and prefix on another Redis (one a test may stop without disturbing others). */
+    TestServices withRedis(String otherRedisUrl) {
+        return new TestServices(otherRedisUrl, cassandra, keyspace, redisPrefix, run);
+    }
+
+    /** Freezes the shared Cassandra (SIGSTOP): connections stay open and nothing answers. Undo with {@link #resumeCassandra}. */
+    void pauseCassandra() {
+        OpsScripts.run("cassandra", "pause", "--dir", cassandraDir());
+    }
+
+    void resumeCassandra() {
+        OpsScripts.run("cassandra", "resume", "--dir", cassandraDir());
+    }
+
+    private static String cassandraDir() {
+        return Path.of(requiredEnv("PIGEON_TEST_SERVICES", "/tmp/pigeon-services",
+                "ops/bin/services up --dir /tmp/pigeon-services")).resolve("cassandra").toString();
     }
 
     /** Drops the keyspace and deletes every Redis key under the prefix. */
