@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * between, with the members the conversation has now. Inbox appends are idempotent, so an entry
  * placed twice is placed once.
  *
+ * <p>Readers show an entry only once it is placed ({@link #placedThrough}, which places it if a
+ * send failed half way), so no member sees what another member's inbox lacks, and a send that
+ * failed before its entry was placed shows nowhere until it is retried or a later one places it.
+ *
  * <p>A retry of a message that is already behind the mark only looks up the sender's {@code seq}:
  * its other members have it, and anyone else would now get it out of order.
  */
@@ -70,8 +74,7 @@ final class ConversationSequencer {
 
     private CompletableFuture<Placed> placeInOrder(LogEntry entry, List<String> members) {
         String conversation = entry.conversation();
-        Long remembered = marks.get(conversation);
-        long known = remembered == null ? 0 : remembered;
+        long known = rememberedMark(conversation);
         if (entry.convSeq() - 1 <= known) {
             return place(entry, members, known);
         }
@@ -84,10 +87,28 @@ final class ConversationSequencer {
         if (entry.convSeq() <= mark) {
             return appendToInboxes(List.of(entry.from()), entry).thenApply(seqs -> new Placed(entry, seqs));
         }
-        return appendToInboxes(members, entry).thenApply(seqs -> {
-            raiseMark(entry);
-            return new Placed(entry, seqs);
+        return appendToInboxes(members, entry)
+                .thenCompose(seqs -> raiseMark(entry).thenApply(raised -> new Placed(entry, seqs)));
+    }
+
+    /**
+     * Completes once every entry of the conversation up to {@code convSeq} is in its members'
+     * inboxes, placing (with the members it has now) any that a failed or unfinished send left out.
+     * Readers call it before they show entries, so that what one member sees every member has.
+     */
+    CompletableFuture<Void> placedThrough(String conversation, long convSeq) {
+        if (rememberedMark(conversation) >= convSeq) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return calls.call(() -> store.fanOutMark(conversation)).thenCompose(mark -> {
+            marks.merge(conversation, mark, Math::max);
+            return catchUp(conversation, mark, convSeq + 1).thenApply(placedUpTo -> null);
         });
+    }
+
+    private long rememberedMark(String conversation) {
+        Long remembered = marks.get(conversation);
+        return remembered == null ? 0 : remembered;
     }
 
     /** Places the entries after {@code mark} and before {@code convSeq}, oldest first; completes with the last placed. */
@@ -108,7 +129,7 @@ final class ConversationSequencer {
             for (LogEntry unplaced : page) {
                 chain = chain.thenCompose(done -> membership.members(ConversationId.parse(conversation))
                         .thenCompose(members -> appendToInboxes(members, unplaced))
-                        .thenAccept(seqs -> raiseMark(unplaced)));
+                        .thenCompose(seqs -> raiseMark(unplaced)));
             }
             long last = page.get(page.size() - 1).convSeq();
             return chain.thenCompose(done -> catchUp(conversation, last, convSeq));
@@ -170,17 +191,9 @@ final class ConversationSequencer {
         }
     }
 
-    /**
-     * Remembers that the entry and all before it are placed, and records it in storage without
-     * waiting: a mark that fails to be written only makes a later send place entries again.
-     */
-    private void raiseMark(LogEntry entry) {
-        marks.merge(entry.conversation(), entry.convSeq(), Math::max);
-        calls.call(() -> store.advanceFanOutMark(entry.conversation(), entry.convSeq())).whenComplete((done, failure) -> {
-            if (failure != null) {
-                log.debug("fan-out mark {} of {} not stored; a later send places again", entry.convSeq(),
-                        entry.conversation(), failure);
-            }
-        });
+    /** Records in storage, then in this node's memory, that the entry and every one before it are placed. */
+    private CompletableFuture<Void> raiseMark(LogEntry entry) {
+        return calls.call(() -> store.advanceFanOutMark(entry.conversation(), entry.convSeq()))
+                .thenRun(() -> marks.merge(entry.conversation(), entry.convSeq(), Math::max));
     }
 }

@@ -4,8 +4,10 @@ import dev.pigeon.homing.HomeDirectory;
 import dev.pigeon.protocol.ConversationId;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.FrameValidator;
+import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.storage.Group;
+import dev.pigeon.storage.InboxEntry;
 import dev.pigeon.storage.MessageStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +42,7 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
     private final StoreCalls calls;
     private final Membership membership;
     private final RouterLimits limits;
+    private final ConversationSequencer sequencer;
     private final SendPipeline sends;
     private final GroupService groups;
     private final FanOut fanOut;
@@ -54,8 +59,8 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
         this.membership = new Membership(store, calls, builder.clock, builder.groupCacheTtl);
         this.groupChanges = builder.bus.subscribeGroupChanges(membership::forget);
         this.fanOut = new FanOut(builder.presence, builder.bus, calls, builder.meterRegistry);
-        this.sends = new SendPipeline(validator, homes, store, calls, membership,
-                new ConversationSequencer(store, calls, membership, ForkJoinPool.commonPool()),
+        this.sequencer = new ConversationSequencer(store, calls, membership, ForkJoinPool.commonPool());
+        this.sends = new SendPipeline(validator, homes, store, calls, membership, sequencer,
                 new UserRateLimiters(limits.sendsPerSecond(), builder.clock), fanOut, builder.clock,
                 builder.meterRegistry);
         this.groups = new GroupService(store, calls, membership, builder.bus, limits.maxGroupMembers());
@@ -112,11 +117,12 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
             Frame.Sync request = validator.sync(new Frame.Sync(null, since, limit));
             int pageSize = pageSize(request.limit());
             return calls.call(() -> store.inboxHead(user)).thenCompose(head ->
-                    calls.call(() -> store.readInbox(user, Math.min(request.since(), head), pageSize)).thenApply(entries -> {
-                        // entries appended after the head was read are included; the head covers them
-                        long newest = entries.isEmpty() ? head : Math.max(head, entries.get(entries.size() - 1).seq());
-                        return new InboxPage(entries, newest);
-                    }));
+                    calls.call(() -> store.readInbox(user, Math.min(request.since(), head), pageSize))
+                            .thenCompose(entries -> placed(entries.stream().map(InboxEntry::entry).toList()).thenApply(done -> {
+                                // entries appended after the head was read are included; the head covers them
+                                long newest = entries.isEmpty() ? head : Math.max(head, entries.get(entries.size() - 1).seq());
+                                return new InboxPage(entries, newest);
+                            })));
         });
     }
 
@@ -134,7 +140,7 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
             long beforeConvSeq = request.before() == null ? Long.MAX_VALUE : request.before();
             return membership.requireMember(user, id)
                     .thenCompose(members -> calls.call(() -> store.readLog(id.value(), beforeConvSeq, pageSize)))
-                    .thenApply(entries -> new Frame.HistoryPage(null, id.value(), entries));
+                    .thenCompose(entries -> placed(entries).thenApply(done -> new Frame.HistoryPage(null, id.value(), entries)));
         });
     }
 
@@ -201,6 +207,15 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
                 throw ProtocolException.unavailable(user + " is homed in region " + home.region());
             }
         });
+    }
+
+    /** Completes once every entry is in all its members' inboxes: what a reader is shown, every member has. */
+    private CompletableFuture<Void> placed(List<LogEntry> entries) {
+        Map<String, Long> newest = new HashMap<>();
+        entries.forEach(entry -> newest.merge(entry.conversation(), entry.convSeq(), Math::max));
+        return CompletableFuture.allOf(newest.entrySet().stream()
+                .map(conversation -> sequencer.placedThrough(conversation.getKey(), conversation.getValue()))
+                .toArray(CompletableFuture[]::new));
     }
 
     private CompletableFuture<Long> conversationHead(ConversationId conversation) {

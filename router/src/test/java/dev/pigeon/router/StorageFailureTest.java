@@ -63,6 +63,25 @@ class StorageFailureTest {
     }
 
     @Test
+    void aReaderIsShownAHalfWrittenEntryOnlyOnceEveryMemberHasIt() {
+        faults.failingInboxes.add("bob");
+        Frame.Send send = new Frame.Send(null, "m1", "dm:alice:bob", null, "hello", null);
+        assertThat(failureOf(fixture.router.send("alice", send)).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+
+        // the log and alice's inbox hold it, bob's cannot: readers get unavailable, not half of it
+        assertThat(failureOf(fixture.router.history("alice", "dm:alice:bob", null, 10)).code())
+                .isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(failureOf(fixture.router.sync("alice", 0, 10)).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+
+        faults.failingInboxes.clear();
+        assertThat(await(fixture.router.sync("alice", 0, 10)).messages()).extracting(entry -> entry.entry().body())
+                .containsExactly("hello");
+        assertThat(fixture.inbox("bob")).extracting(entry -> entry.entry().body()).containsExactly("hello");
+        assertThat(await(fixture.router.history("bob", "dm:alice:bob", null, 10)).messages()).hasSize(1);
+        assertThat(await(fixture.router.send("alice", send)).seq()).isEqualTo(1);
+    }
+
+    @Test
     void aLargeGroupSendKeepsABoundedNumberOfInboxAppendsInFlight() {
         List<String> members = IntStream.range(0, 600).mapToObj(i -> String.format("m%03d", i)).toList();
         await(fixture.router.create("m000", "crowd", members));
