@@ -1,6 +1,5 @@
 package dev.pigeon.ops;
 
-import dev.pigeon.ops.cluster.DemoTokens;
 import dev.pigeon.ops.cluster.LocalCluster;
 import dev.pigeon.ops.cluster.LocalCluster.Node;
 import dev.pigeon.ops.config.PigeonConfig;
@@ -67,7 +66,7 @@ final class ClusterCommand implements Callable<Integer> {
 
     private void printWelcome(List<Node> started) {
         PrintWriter out = spec.commandLine().getOut();
-        DemoTokens tokens = new DemoTokens(PigeonConfig.DEMO_JWT_SECRET, TOKEN_LIFETIME, Clock.systemUTC());
+        ClientTokens tokens = new ClientTokens(PigeonConfig.DEMO_JWT_SECRET, TOKEN_LIFETIME, Clock.systemUTC());
         out.println("Pigeon cluster is up: " + started.size() + " nodes, Redis and Cassandra in " + dir);
         for (Node node : started) {
             out.printf("  %-8s http://127.0.0.1:%d  ws://127.0.0.1:%d/v1/ws?token=TOKEN  admin http://127.0.0.1:%d  log %s%n",

@@ -1,6 +1,9 @@
 package dev.pigeon.ops.load;
 
+import dev.pigeon.ops.ClientTokens;
+
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +48,7 @@ final class FanoutRun implements AutoCloseable {
         Duration tokenLifetime = Duration.ofHours(1)
                 .plusSeconds((long) (plan.members() / plan.connectRate()))
                 .plus(plan.interval().plus(MESSAGE_TIMEOUT).multipliedBy(plan.totalMessages()));
-        TokenMinter tokens = new TokenMinter(plan.jwtSecret(), tokenLifetime);
+        ClientTokens tokens = new ClientTokens(plan.jwtSecret(), tokenLifetime, Clock.systemUTC());
         SendFrame sends = new SendFrame(plan.conversation(), new MessageBody(plan.bodyBytes()), stats);
         this.members = new ArrayList<>(plan.members());
         for (int m = 0; m < plan.members(); m++) {

@@ -1,5 +1,8 @@
 package dev.pigeon.ops.load;
 
+import dev.pigeon.ops.ClientTokens;
+
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +41,7 @@ final class LocalLoadRun implements LoadDriver {
         // the tokens must outlive connecting, warm-up, window and drain, whatever the connect rate
         Duration tokenLifetime = plan.warmup().plus(plan.duration()).plus(Duration.ofHours(1))
                 .plusSeconds((long) (plan.sessions() / plan.connectRate()));
-        TokenMinter tokens = new TokenMinter(plan.jwtSecret(), tokenLifetime);
+        ClientTokens tokens = new ClientTokens(plan.jwtSecret(), tokenLifetime, Clock.systemUTC());
         MessageBody body = new MessageBody(plan.bodyBytes());
         this.sessions = new ArrayList<>(plan.sessions());
         for (int i = 0; i < plan.sessions(); i++) {

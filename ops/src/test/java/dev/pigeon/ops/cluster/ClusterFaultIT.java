@@ -1,8 +1,9 @@
 package dev.pigeon.ops.cluster;
 
+import dev.pigeon.ops.ClientTokens;
+import dev.pigeon.ops.cluster.NodeProcesses.NodeProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pigeon.ops.cluster.NodeProcesses.NodeProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class ClusterFaultIT {
     static Path dir;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final DemoTokens tokens = new DemoTokens(JWT_SECRET, Duration.ofHours(1), Clock.systemUTC());
+    private final ClientTokens tokens = new ClientTokens(JWT_SECRET, Duration.ofHours(1), Clock.systemUTC());
     private final AtomicReferenceArray<NodeProcess> nodes = new AtomicReferenceArray<>(2);
     private final AtomicInteger retries = new AtomicInteger();
     private TestServices services;

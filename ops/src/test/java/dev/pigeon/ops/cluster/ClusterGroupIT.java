@@ -41,7 +41,7 @@ class ClusterGroupIT {
     private static final int MESSAGES = SENDERS * SENDS_EACH;
     private static final String GROUP = "everyone";
     private static final Duration DELIVERY = Duration.ofSeconds(30);
-    /** Liveness TTL (5 s) plus one beat, with room to spare. */
+    /** Two heartbeats (2 s each by default), with room to spare for a clean stop. */
     private static final Duration NODE_EXPIRY = Duration.ofSeconds(15);
 
     private static TestServices services;

@@ -1,8 +1,9 @@
 package dev.pigeon.ops.cluster;
 
+import dev.pigeon.ops.ClientTokens;
+import dev.pigeon.ops.cluster.LocalCluster.Node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pigeon.ops.cluster.LocalCluster.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class LocalClusterIT {
 
         assertThat(nodes).extracting(Node::id).containsExactly("node-1", "node-2");
         assertThat(nodes.get(1).port()).isEqualTo(nodes.get(0).port() + 1);
-        DemoTokens tokens = new DemoTokens(JWT_SECRET, Duration.ofHours(1), Clock.systemUTC());
+        ClientTokens tokens = new ClientTokens(JWT_SECRET, Duration.ofHours(1), Clock.systemUTC());
         String frame = JSON.writeValueAsString(Map.of("type", "send", "id", "p1", "to", "bob", "body", "between processes"));
         HttpResponse<String> sent = http.send(request(nodes.get(0).port(), "/v1/send", tokens.mint("alice"))
                 .POST(HttpRequest.BodyPublishers.ofString(frame)).build(), HttpResponse.BodyHandlers.ofString());

@@ -2,6 +2,7 @@ package dev.pigeon.ops.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pigeon.ops.ClientTokens;
 import dev.pigeon.ops.config.PigeonConfig;
 
 import java.net.URI;
@@ -37,12 +38,12 @@ final class NodeClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String jwtSecret;
     private final String adminToken;
-    private final DemoTokens tokens;
+    private final ClientTokens tokens;
 
     NodeClient(String jwtSecret, String adminToken) {
         this.jwtSecret = jwtSecret;
         this.adminToken = adminToken;
-        this.tokens = new DemoTokens(jwtSecret, Duration.ofHours(1), Clock.systemUTC());
+        this.tokens = new ClientTokens(jwtSecret, Duration.ofHours(1), Clock.systemUTC());
     }
 
     /** Options of a node on ports 0 using the keyspace and Redis prefix of {@code services}. */

@@ -1,4 +1,4 @@
-package dev.pigeon.ops.cluster;
+package dev.pigeon.ops;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -6,13 +6,16 @@ import com.auth0.jwt.algorithms.Algorithm;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Signs client tokens (HS256, {@code sub} = user) for a local cluster, which has no dev-token endpoint. */
-public final class DemoTokens {
+/**
+ * Signs client tokens (HS256, {@code sub} = user) with a node's secret: for a local cluster, which
+ * has no dev-token endpoint, and for the load generator's simulated users.
+ */
+public final class ClientTokens {
     private final Algorithm algorithm;
     private final Duration lifetime;
     private final Clock clock;
 
-    public DemoTokens(String jwtSecret, Duration lifetime, Clock clock) {
+    public ClientTokens(String jwtSecret, Duration lifetime, Clock clock) {
         this.algorithm = Algorithm.HMAC256(jwtSecret);
         this.lifetime = lifetime;
         this.clock = clock;
