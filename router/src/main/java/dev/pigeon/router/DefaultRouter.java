@@ -58,14 +58,14 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
         this.calls = new StoreCalls(limits.storageTimeout());
         this.membership = new Membership(store, calls, builder.clock, builder.groupCacheTtl);
         this.groupChanges = builder.bus.subscribeGroupChanges(membership::forget);
-        this.fanOut = new FanOut(builder.presence, builder.bus, calls, builder.meterRegistry);
+        this.sessions = new LocalSessions(builder.nodeId, builder.presence, builder.bus, calls, builder.clock,
+                builder.heartbeatInterval, builder.meterRegistry);
+        this.fanOut = new FanOut(builder.presence, builder.bus, sessions, calls, builder.meterRegistry);
         this.sequencer = new ConversationSequencer(store, calls, membership, ForkJoinPool.commonPool());
         this.sends = new SendPipeline(validator, homes, store, calls, membership, sequencer,
                 new UserRateLimiters(limits.sendsPerSecond(), builder.clock), fanOut, builder.clock,
                 builder.meterRegistry);
         this.groups = new GroupService(store, calls, membership, builder.bus, limits.maxGroupMembers());
-        this.sessions = new LocalSessions(builder.nodeId, builder.presence, builder.bus, calls, builder.clock,
-                builder.heartbeatInterval, builder.meterRegistry);
         this.receipts = Counter.builder("pigeon.router.receipts")
                 .description("read markers that moved and were sent to the other members")
                 .register(builder.meterRegistry);

@@ -19,4 +19,11 @@ public sealed interface Delivery {
     /** Close the user's sessions (an operator asked); clients reconnect and resume. */
     record Disconnect(String user, String reason) implements Delivery {
     }
+
+    /**
+     * Deliveries to this node may have been lost (its bus subscription was away): read the inbox head
+     * and fill up to it. Handed to the local sessions only; it never travels the bus.
+     */
+    record CatchUp(String user) implements Delivery {
+    }
 }

@@ -13,46 +13,62 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Carries deliveries to the nodes that hold the recipients' sessions: one batched presence lookup
- * for all recipients, then one publish per (node, recipient).
+ * Carries deliveries to the sessions of their recipients: straight to this node's own sessions,
+ * then, after one batched presence lookup for all recipients, one bus publish per (other node,
+ * recipient). A presence lookup that fails or hangs (Redis away) costs only the other nodes' live
+ * deliveries; their sessions catch up from the inbox.
  */
 final class FanOut {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
 
     private final Presence presence;
     private final NodeBus bus;
+    private final LocalSessions local;
     private final StoreCalls calls;
     private final MeterRegistry registry;
     private final Counter failures;
 
-    FanOut(Presence presence, NodeBus bus, StoreCalls calls, MeterRegistry registry) {
+    FanOut(Presence presence, NodeBus bus, LocalSessions local, StoreCalls calls, MeterRegistry registry) {
         this.presence = presence;
         this.bus = bus;
+        this.local = local;
         this.calls = calls;
         this.registry = registry;
         this.failures = Counter.builder("pigeon.router.fanout.failures")
-                .description("fan-outs abandoned because presence could not be read")
+                .description("fan-outs that reached no other node because presence could not be read")
                 .register(registry);
     }
 
     /**
-     * Publishes {@code deliveryFor(user)} to each node holding a session of each user. Completes with
-     * the number of publishes; fails when presence cannot be read or the bus refuses (logged and counted in
-     * {@code pigeon.router.fanout.failures}).
+     * Hands {@code deliveryFor(user)} to this node's sessions of each user at once (never blocking),
+     * and publishes it to each other node holding a session of that user. Completes with the number
+     * of nodes reached, summed over users; fails when presence cannot be read (logged and counted in
+     * {@code pigeon.router.fanout.failures}), this node's sessions having had their deliveries anyway.
      */
     CompletableFuture<Integer> publish(Collection<String> users, Function<String, Delivery> deliveryFor, String kind) {
         if (users.isEmpty()) {
             return CompletableFuture.completedFuture(0);
         }
         Counter published = Counter.builder("pigeon.router.deliveries")
-                .description("deliveries published to nodes")
+                .description("deliveries handed to nodes, this one included")
                 .tag("kind", kind)
                 .register(registry);
+        int reachedHere = 0;
+        for (String user : users) {
+            if (local.holds(user)) {
+                local.deliverHere(deliveryFor.apply(user));
+                published.increment();
+                reachedHere++;
+            }
+        }
+        int here = reachedHere;
         return calls.call(() -> presence.sessions(users)).thenApply(sessionsByUser -> {
-            int count = 0;
+            int count = here;
             for (String user : users) {
                 Set<String> nodes = new LinkedHashSet<>();
                 sessionsByUser.getOrDefault(user, List.of()).forEach(session -> nodes.add(session.node()));
+                // this node's sessions had theirs above; over the bus they would get it twice
+                nodes.remove(local.nodeId());
                 if (nodes.isEmpty()) {
                     continue;
                 }
@@ -67,8 +83,9 @@ final class FanOut {
         }).whenComplete((count, failure) -> {
             if (failure != null) {
                 failures.increment();
-                log.warn("fan-out of a {} to {} users failed; sessions catch up from the inbox", kind, users.size(),
-                        Failures.unwrap(failure));
+                // no stack trace: while Redis is away this happens on every send
+                log.warn("fan-out of a {} to the other nodes of {} users failed ({}); sessions there catch up from the inbox",
+                        kind, users.size(), Failures.unwrap(failure).toString());
             }
         });
     }

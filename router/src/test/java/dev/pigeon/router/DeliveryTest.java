@@ -50,7 +50,7 @@ class DeliveryTest {
     }
 
     @Test
-    void sessionsAreCalledOnBusThreadsInSeqOrder() {
+    void sessionsOfTheSendersNodeAreCalledOnItsDeliveryThreadInSeqOrder() {
         CollectingSink bob = new CollectingSink();
         connect(fixture.router, fixture.session("bob", "b1"), bob);
 
@@ -61,7 +61,7 @@ class DeliveryTest {
         await().atMost(patience()).until(() -> bob.received().size() == 10);
         assertThat(bob.received(Delivery.Message.class)).extracting(m -> m.entry().seq())
                 .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
-        assertThat(bob.threads()).allMatch(thread -> thread.getName().startsWith("pigeon-bus-"));
+        assertThat(bob.threads()).allMatch(thread -> thread.getName().equals("pigeon-deliver-" + RouterFixture.NODE));
     }
 
     @Test
@@ -79,7 +79,7 @@ class DeliveryTest {
         await(fixture.router.read("b", "g:team", 1));
         await(fixture.router.read("b", "g:team", 1));
         await(fixture.router.read("b", "g:team", 99));
-        // a later message to b travels the same ordered bus queue as any receipt to b would have
+        // a later message to b travels the same ordered queue as any receipt to b would have
         fixture.send("a", "g:team", "m3", "three");
         await().atMost(patience()).until(() -> b.received(Delivery.Message.class).size() == 3);
 

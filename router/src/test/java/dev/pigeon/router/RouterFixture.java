@@ -93,6 +93,11 @@ final class RouterFixture implements BeforeEachCallback, AfterEachCallback {
 
     /** Another node's router over the same store, presence and bus. */
     DefaultRouter router(String nodeId) {
+        return router(nodeId, presence, bus);
+    }
+
+    /** Another node's router over the same store, seeing presence and the bus through the ones given. */
+    DefaultRouter router(String nodeId, Presence presence, NodeBus bus) {
         DefaultRouter created = DefaultRouter.builder()
                 .nodeId(nodeId)
                 .store(store)

@@ -35,7 +35,9 @@ import java.util.function.Consumer;
  * head, writes {@code hello} and replays the inbox after the start position page by page. Live
  * deliveries are written in {@code seq} order: one at or below the last written is dropped, one
  * beyond the next expected makes the session read the missing entries from the inbox first. The
- * inbox is the truth; the node bus may lose or reorder deliveries.
+ * inbox is the truth; the node bus may lose or reorder deliveries. When the node's bus subscription
+ * comes back after being lost, a catch-up makes the session read the inbox head and fill up to it,
+ * without waiting for the next delivery to show the gap.
  *
  * <p>Back-pressure: while the channel is not writable, frames are held back, up to the outbound
  * queue limit; beyond it the session ends as a slow consumer, and the client resumes from its
@@ -254,7 +256,7 @@ public final class ClientSession implements DeliverySink {
         }
         long position = since == null ? start.head : Math.min(since, start.head);
         last = position;
-        knownHead = start.head;
+        knownHead = Math.max(knownHead, start.head); // a catch-up while opening may have seen further
         transport.hello(new Frame.Hello(id, user(), services.nodeId(), services.region(), start.home.region(),
                 start.home.epoch(), start.head, transport.heartbeatMillis()), position);
         services.metrics().frameOut(transport.name(), "hello");
@@ -284,8 +286,26 @@ public final class ClientSession implements DeliverySink {
         } else if (delivery instanceof Delivery.Disconnect) {
             end(SessionEnd.DISCONNECTED);
             return;
+        } else if (delivery instanceof Delivery.CatchUp) {
+            catchUp();
         }
         flushIfNeeded();
+    }
+
+    /** Deliveries may have been lost: the inbox head says how far to fill from the inbox. */
+    private void catchUp() {
+        services.router().head(user()).whenComplete((head, failure) -> onLoop(() -> {
+            if (state == State.ENDED) {
+                return;
+            }
+            if (failure != null) {
+                log.debug("session {} of {} could not read its inbox head to catch up", id, user(), failure);
+                return; // the next delivery shows the gap instead
+            }
+            knownHead = Math.max(knownHead, head);
+            advance();
+            flushIfNeeded();
+        }));
     }
 
     /**

@@ -149,6 +149,33 @@ class ClientSessionTest {
     }
 
     @Test
+    void aCatchUpFillsFromTheInboxWhatTheBusLostWithoutWaitingForTheNextDelivery() {
+        open(null);
+        deliver(router.append("alice", "arrives"));
+        router.append("alice", "lost on the bus");
+        router.append("alice", "lost too");
+
+        router.sink.deliver(new Delivery.CatchUp("bob"));
+        run();
+
+        assertThat(transport.seqs()).containsExactly(1L, 2L, 3L);
+        deliver(router.inbox.get(2));
+        assertThat(transport.seqs()).as("a late delivery of what was filled is dropped").containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aCatchUpWithNothingMissingReadsNoInbox() {
+        open(null);
+        deliver(router.append("alice", "arrives"));
+
+        router.sink.deliver(new Delivery.CatchUp("bob"));
+        run();
+
+        assertThat(router.syncCalls).isZero();
+        assertThat(transport.seqs()).containsExactly(1L);
+    }
+
+    @Test
     void aGapTheInboxDoesNotShowYetIsReadAgainShortly() {
         open(null);
         router.append("alice", "behind");

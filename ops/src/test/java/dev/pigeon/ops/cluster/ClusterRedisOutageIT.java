@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pigeon.ops.cluster.NodeClient.Frames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <ul>
  *   <li>while Redis is down, sends still succeed (storage is Cassandra); the sessions on node 1,
- *       the sender's node, get the messages live (not yet: see the disabled test), and bob's
- *       session on node 2 misses them;</li>
+ *       the sender's node, get the messages live (handed over within the node, without presence
+ *       or the bus), and bob's session on node 2 misses them;</li>
  *   <li>once Redis is back, cross-node deliveries resume: the first message that reaches bob live
  *       shows him the gap, which his session fills from the inbox, so that bob (like alice and
  *       carol, whose node subscribes to the bus again too) has received every message exactly
@@ -142,8 +141,6 @@ class ClusterRedisOutageIT {
     }
 
     @Test
-    @Disabled("while Redis is down no live delivery happens at all, even between sessions of one node: FanOut "
-            + "looks every recipient up in presence (Redis) and publishes on the Redis bus even to its own node")
     void whileRedisIsDownSessionsOnTheSendersNodeGetTheMessagesLive() {
         List<AckedSend> untilNow = new ArrayList<>(sentBeforeTheOutage);
         untilNow.addAll(sentWhileDown);

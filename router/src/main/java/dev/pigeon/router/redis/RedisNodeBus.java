@@ -5,7 +5,9 @@ import dev.pigeon.router.NodeBus;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RShardedTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.BaseStatusListener;
 import org.redisson.api.listener.MessageListener;
+import org.redisson.api.listener.StatusListener;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +34,9 @@ import java.util.function.Consumer;
  * subscriber's handler runs on a Redisson thread, in the order the channel carried the
  * deliveries, and must not block. Pub/sub keeps nothing: a delivery to a node that does not
  * listen, or sent while Redis is away, is lost, and sessions catch up from the inbox. When Redis
- * comes back Redisson reconnects and subscribes again by itself.
+ * comes back Redisson reconnects and subscribes again by itself, and tells a status listener so; a
+ * subscriber learns of it through the {@code onListening} of
+ * {@link #subscribe(String, Consumer, Runnable)}.
  */
 public final class RedisNodeBus implements NodeBus {
     private static final Logger log = LoggerFactory.getLogger(RedisNodeBus.class);
@@ -80,8 +85,19 @@ public final class RedisNodeBus implements NodeBus {
      */
     @Override
     public Subscription subscribe(String node, Consumer<Delivery> handler) {
+        return subscribe(node, handler, () -> { });
+    }
+
+    /**
+     * As {@link #subscribe(String, Consumer)}; {@code onListening} runs (on a Redisson thread, so it
+     * must not block) once Redis has confirmed the subscription, and again each time Redisson has
+     * subscribed again after losing the connection.
+     */
+    @Override
+    public Subscription subscribe(String node, Consumer<Delivery> handler, Runnable onListening) {
         Objects.requireNonNull(handler, "handler");
-        return open(keys.bus(node), "the bus of node " + node, payload -> deliver(node, payload, handler));
+        Objects.requireNonNull(onListening, "onListening");
+        return open(keys.bus(node), "the bus of node " + node, payload -> deliver(node, payload, handler), onListening);
     }
 
     /** Like {@link #subscribe}: returns at once, and keeps trying until Redis confirms. */
@@ -91,11 +107,11 @@ public final class RedisNodeBus implements NodeBus {
         return open(keys.groupChanges(), "group changes", group -> {
             meters.received.increment();
             handler.accept(group);
-        });
+        }, () -> { });
     }
 
-    private Subscription open(String channel, String name, Consumer<String> payloads) {
-        Subscription subscription = new Subscription(channel, name, payloads);
+    private Subscription open(String channel, String name, Consumer<String> payloads, Runnable onListening) {
+        Subscription subscription = new Subscription(channel, name, payloads, onListening);
         subscriptions.add(subscription);
         subscription.attempt();
         return subscription;
@@ -136,15 +152,26 @@ public final class RedisNodeBus implements NodeBus {
         private final String name;
         private final RShardedTopic topic;
         private final Consumer<String> payloads;
+        private final Runnable onListening;
         private final MessageListener<String> listener = (channel, payload) -> receive(payload);
+        /** Redisson calls it once it has subscribed again after a reconnect (not for the first subscription). */
+        private final StatusListener resubscribed = new BaseStatusListener() {
+            @Override
+            public void onSubscribe(String channel) {
+                log.info("subscribed to {} again; what was published to it meanwhile is lost", name);
+                listening();
+            }
+        };
+        private final AtomicReference<Integer> resubscribedId = new AtomicReference<>();
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
         private volatile boolean closed;
 
-        private Subscription(String channel, String name, Consumer<String> payloads) {
+        private Subscription(String channel, String name, Consumer<String> payloads, Runnable onListening) {
             this.channel = channel;
             this.name = name;
             this.topic = redis.getShardedTopic(channel, StringCodec.INSTANCE);
             this.payloads = payloads;
+            this.onListening = onListening;
         }
 
         /** Completes once Redis has confirmed the subscription: deliveries published from then on arrive. */
@@ -170,13 +197,56 @@ public final class RedisNodeBus implements NodeBus {
                     .whenComplete((id, failure) -> {
                         if (failure == null) {
                             ready.complete(null);
-                        } else if (!closed) {
-                            log.warn("could not subscribe to {}; trying again in {}", name,
-                                    RESUBSCRIBE_DELAY, failure);
-                            CompletableFuture.delayedExecutor(RESUBSCRIBE_DELAY.toMillis(), TimeUnit.MILLISECONDS)
-                                    .execute(this::attempt);
+                            listening();
+                            watchResubscriptions(false);
+                        } else {
+                            retryLater("subscribe to", failure, this::attempt);
                         }
                     });
+        }
+
+        /**
+         * Adds the status listener that hears of Redisson's own resubscriptions; added after the
+         * message listener, so that it does not announce the first subscription before messages
+         * are heard.
+         */
+        private void watchResubscriptions(boolean retried) {
+            if (closed) {
+                return;
+            }
+            RedisCalls.call("watching the node bus subscription", () -> topic.addListenerAsync(resubscribed))
+                    .whenComplete((id, failure) -> {
+                        if (failure != null) {
+                            retryLater("watch", failure, () -> watchResubscriptions(true));
+                            return;
+                        }
+                        resubscribedId.set(id);
+                        if (closed) {
+                            removeStatusListener();
+                        } else if (retried) {
+                            // the connection may have been lost and restored while nothing watched
+                            listening();
+                        }
+                    });
+        }
+
+        private void listening() {
+            if (closed) {
+                return;
+            }
+            try {
+                onListening.run();
+            } catch (RuntimeException e) {
+                log.warn("the listener of {} failed", name, e);
+            }
+        }
+
+        private void retryLater(String what, Throwable failure, Runnable retry) {
+            if (closed) {
+                return;
+            }
+            log.warn("could not {} {}; trying again in {}", what, name, RESUBSCRIBE_DELAY, failure);
+            CompletableFuture.delayedExecutor(RESUBSCRIBE_DELAY.toMillis(), TimeUnit.MILLISECONDS).execute(retry);
         }
 
         private void unsubscribe() {
@@ -184,6 +254,20 @@ public final class RedisNodeBus implements NodeBus {
                     .whenComplete((ignored, failure) -> {
                         if (failure != null) {
                             log.debug("could not unsubscribe from {}", name, failure);
+                        }
+                    });
+            removeStatusListener();
+        }
+
+        private void removeStatusListener() {
+            Integer id = resubscribedId.getAndSet(null);
+            if (id == null) {
+                return;
+            }
+            RedisCalls.call("unsubscribing from the node bus", () -> topic.removeListenerAsync(id))
+                    .whenComplete((ignored, failure) -> {
+                        if (failure != null) {
+                            log.debug("could not stop watching {}", name, failure);
                         }
                     });
         }

@@ -16,6 +16,7 @@ import org.redisson.client.codec.StringCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static dev.pigeon.router.redis.RedisPresenceIT.join;
@@ -148,6 +149,19 @@ class RedisNodeBusIT {
             return published("unheard") > 0;
         });
         assertThat(received).containsExactly(message("bob", 1));
+    }
+
+    @Test
+    void theConfirmedSubscriptionIsAnnouncedOnceAndHeardFromThen() {
+        AtomicInteger announced = new AtomicInteger();
+        RedisNodeBus.Subscription subscription = busB.subscribe("node-b", this::collect, () -> {
+            announced.incrementAndGet();
+            busA.publish("node-b", message("bob", 1)); // a catch-up's inbox read may already find this
+        });
+
+        await().atMost(PATIENCE).until(() -> received.size() == 1);
+        assertThat(subscription.ready()).isDone();
+        assertThat(announced.get()).isEqualTo(1);
     }
 
     @Test
