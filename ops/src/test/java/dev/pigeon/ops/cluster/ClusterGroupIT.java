@@ -61,12 +61,8 @@ class ClusterGroupIT {
 
     @AfterAll
     static void stopAndCleanUp() {
-        sockets.forEach(WebSocket::abort);
-        for (int n = nodes.size() - 1; n >= 0; n--) {
-            nodes.get(n).stop();
-        }
         if (services != null) {
-            services.cleanUp();
+            services.stopThenCleanUp(sockets, nodes);
         }
     }
 

@@ -119,13 +119,9 @@ class ClusterRedisOutageIT {
 
     @AfterAll
     void stopEverything() {
-        sockets.forEach(WebSocket::abort);
-        for (int n = nodes.size() - 1; n >= 0; n--) {
-            nodes.get(n).stop();
-        }
         try {
             if (services != null) {
-                services.cleanUp();
+                services.stopThenCleanUp(sockets, nodes);
             }
         } finally {
             if (redis != null) {

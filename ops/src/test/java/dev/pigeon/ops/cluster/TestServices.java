@@ -8,8 +8,10 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
+import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -46,6 +48,15 @@ record TestServices(String redisUrl, String cassandra, String keyspace, String r
     private static String cassandraDir() {
         return Path.of(requiredEnv("PIGEON_TEST_SERVICES", "/tmp/pigeon-services",
                 "ops/bin/services up --dir /tmp/pigeon-services")).resolve("cassandra").toString();
+    }
+
+    /** Aborts the sockets, stops the nodes newest first, then {@link #cleanUp}. */
+    void stopThenCleanUp(List<WebSocket> sockets, List<ClusterNode> nodes) {
+        sockets.forEach(WebSocket::abort);
+        for (int n = nodes.size() - 1; n >= 0; n--) {
+            nodes.get(n).stop();
+        }
+        cleanUp();
     }
 
     /** Drops the keyspace and deletes every Redis key under the prefix. */
