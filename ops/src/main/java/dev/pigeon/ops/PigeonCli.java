@@ -56,6 +56,7 @@ public final class PigeonCli {
                 .addSubcommand("node", node)
                 .addSubcommand("cluster", new ClusterCommand())
                 .addSubcommand("load", new LoadCommand())
+                .addSubcommand("chat", new dev.pigeon.ops.chat.ChatCommand(System.in))
                 .addSubcommand("config-doc", new ConfigDocCommand())
                 .addSubcommand("help", new HelpCommand());
         root.setExecutionExceptionHandler(PigeonCli::onFailure);

@@ -1,0 +1,8 @@
+package dev.pigeon.client;
+
+/** The transports a client can use, best first. */
+public enum TransportKind {
+    WEBSOCKET,
+    SSE,
+    LONG_POLL
+}
