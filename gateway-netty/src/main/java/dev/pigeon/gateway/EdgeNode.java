@@ -13,6 +13,8 @@ import dev.pigeon.gateway.http.HttpExchange;
 import dev.pigeon.gateway.http.HttpPipeline;
 import dev.pigeon.gateway.http.MessageEndpoints;
 import dev.pigeon.gateway.http.RouteTable;
+import dev.pigeon.gateway.http.WebAsset;
+import dev.pigeon.gateway.http.WebAssetEndpoints;
 import dev.pigeon.gateway.metrics.GatewayMetrics;
 import dev.pigeon.gateway.poll.PollEndpoint;
 import dev.pigeon.gateway.session.ClientSession;
@@ -48,6 +50,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -73,7 +76,7 @@ final class EdgeNode {
 
     EdgeNode(GatewayConfig config, Router router, Groups groups, Presence presence, HomeDirectory homes,
              PrometheusMeterRegistry registry, Supplier<CompletionStage<Boolean>> readiness,
-             FrameValidator validator, Clock clock) {
+             FrameValidator validator, Clock clock, List<WebAsset> webAssets) {
         this.config = config;
         this.metrics = new GatewayMetrics(registry);
         this.tokens = new TokenVerifier(config.jwtSecret(), clock);
@@ -99,6 +102,7 @@ final class EdgeNode {
         new MessageEndpoints(router, validator, json).addTo(routes);
         new GroupEndpoints(groups).addTo(routes);
         new HealthEndpoints(readiness, () -> draining).addTo(routes);
+        new WebAssetEndpoints(webAssets, config.devTokens()).addTo(routes);
         if (config.devTokens()) {
             new DevEndpoints(new TokenIssuer(config.jwtSecret(), clock), config.devTokenLifetime()).addTo(routes);
         }

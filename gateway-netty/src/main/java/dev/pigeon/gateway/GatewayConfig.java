@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param jwtSecret            the HS256 secret client tokens are signed with; default a random secret
  *                             made at build time, so only tokens this process mints are valid
  * @param adminToken           the bearer token the admin port requires; default a random token made at build time
- * @param devTokens            serves {@code POST /v1/dev/token} and the demo page on {@code GET /}; for the
+ * @param devTokens            serves {@code POST /v1/dev/token} and the dev-only web assets (the demo page); for the
  *                             embedded demo only; default false
  * @param devTokenLifetime     how long a token minted by {@code /v1/dev/token} is valid; default 24 h
  * @param maxFrameBytes        the largest WebSocket message read; a larger one closes the socket with 1009;

@@ -1,5 +1,6 @@
 package dev.pigeon.gateway;
 
+import dev.pigeon.gateway.http.WebAsset;
 import dev.pigeon.homing.HomeDirectory;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.Groups;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -52,7 +54,7 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayServer(Builder b) {
         this.config = b.config;
         this.edge = new EdgeNode(b.config, b.router, b.groups, b.presence, b.homes, b.meterRegistry, b.readiness,
-                b.validator, b.clock);
+                b.validator, b.clock, b.webAssets);
     }
 
     public static Builder builder() {
@@ -152,6 +154,7 @@ public final class GatewayServer implements AutoCloseable {
         private Supplier<CompletionStage<Boolean>> readiness = () -> CompletableFuture.completedFuture(true);
         private Clock clock = Clock.systemUTC();
         private FrameValidator validator = new FrameValidator();
+        private List<WebAsset> webAssets = List.of();
 
         private Builder() {
         }
@@ -176,6 +179,9 @@ public final class GatewayServer implements AutoCloseable {
 
         /** The clock tokens and presence times are read from; default the system clock. */
         public Builder clock(Clock v) { clock = v; return this; }
+
+        /** Files served on the public port without a token (the browser client, the demo page); default none. */
+        public Builder webAssets(List<WebAsset> v) { webAssets = List.copyOf(v); return this; }
 
         public GatewayServer build() {
             Objects.requireNonNull(config, "config");

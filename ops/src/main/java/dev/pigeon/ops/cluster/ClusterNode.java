@@ -2,6 +2,7 @@ package dev.pigeon.ops.cluster;
 
 import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
+import dev.pigeon.ops.BrowserAssets;
 import dev.pigeon.ops.JvmMetrics;
 import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
@@ -119,6 +120,7 @@ public final class ClusterNode implements AutoCloseable {
                     .homes(homes)
                     .meterRegistry(meters)
                     .validator(validator)
+                    .webAssets(BrowserAssets.all())
                     // without the subscription, deliveries to this node's sessions would go unheard
                     .readiness(() -> !bus.listening(nodeId) ? CompletableFuture.completedFuture(false) : bothAnswer(
                             () -> store.inboxHead(READINESS_PROBE_USER),

@@ -2,6 +2,7 @@ package dev.pigeon.ops.embedded;
 
 import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
+import dev.pigeon.ops.BrowserAssets;
 import dev.pigeon.ops.JvmMetrics;
 import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
@@ -82,6 +83,7 @@ public final class EmbeddedPigeon implements AutoCloseable {
                     .homes(homes)
                     .meterRegistry(meters)
                     .validator(validator)
+                    .webAssets(BrowserAssets.all())
                     .readiness(() -> storeAnswers(store, config.routerLimits().storageTimeout()))
                     .build()
                     .start(), GatewayServer::stop);
