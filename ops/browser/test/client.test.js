@@ -1,12 +1,13 @@
 // The browser client's inbox cache (IndexedDB) and its handling of bad input: a reload shows the
 // conversation at once and resumes from the cached seq; a server behind the cache makes it rebuild;
-// malformed frames are survived; oversized bodies are refused; a send queued while offline goes out.
+// malformed frames are survived; oversized bodies are refused; a send queued while offline goes out,
+// even after a reload.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Demo } from '../../acceptance/lib/demo.js';
 import { ADMIN_TOKEN } from '../../acceptance/lib/demo.js';
 import {
-  awaitOpen, awaitShown, launchBrowser, openDemo, openDirect, sendText, shownBodies,
+  awaitOpen, awaitShown, eventually, launchBrowser, openDemo, openDirect, sendText, shownBodies,
 } from '../lib/browser.js';
 
 const TEST_TIMEOUT_MS = 60_000;
@@ -43,6 +44,23 @@ async function disconnect(demo, user) {
     method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
   });
   assert.ok(response.ok, `disconnect answered ${response.status}`);
+}
+
+/** The bodies of the sends the page's client holds in IndexedDB, waiting for the server. */
+function storedSends(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const request = indexedDB.open('pigeon-client');
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const db = request.result;
+      const all = db.transaction('outbox').objectStore('outbox').getAll();
+      all.onsuccess = () => {
+        db.close();
+        resolve(all.result.sort((a, b) => a.order - b.order).map((row) => row.frame.body));
+      };
+      all.onerror = () => reject(all.error);
+    };
+  }));
 }
 
 describe('the browser client', { timeout: 240_000 }, () => {
@@ -160,6 +178,30 @@ describe('the browser client', { timeout: 240_000 }, () => {
     await awaitShown(bob, 'written while offline');
     const bodies = await shownBodies(bob);
     assert.equal(bodies.filter((b) => b === 'written while offline').length, 1);
+    await context.close();
+  });
+
+  it('keeps sends made offline across a reload and sends each once, in order, back online', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, network, page } = await chatting();
+    network.blocked = true;
+    await disconnect(demo, user);
+    await page.waitForFunction(() => window.pigeon.state !== 'open');
+    for (const text of ['queued first', 'queued second']) {
+      await sendText(page, text);
+      await page.locator('#messages .msg.pending', { hasText: text }).waitFor();
+    }
+    // both are stored before the page goes (a write still under way when a page goes may be lost)
+    const stored = await eventually(async () => (await storedSends(page)).length === 2 && storedSends(page));
+    assert.deepEqual(stored, ['queued first', 'queued second']);
+    await page.reload();
+    await page.waitForFunction(() => window.pigeon?.user);
+    assert.notEqual(await page.evaluate(() => window.pigeon.state), 'open');
+    network.blocked = false;
+    await awaitOpen(page, 30_000);
+    await bob.locator(`#conversations li[data-conversation="dm:bob:${user}"]`).click();
+    await awaitShown(bob, 'queued second', 30_000);
+    assert.deepEqual(await shownBodies(bob), [`first from ${user}`, `second from ${user}`, 'queued first', 'queued second']);
+    assert.deepEqual(await eventually(async () => (await storedSends(page)).length === 0 && []), []);
     await context.close();
   });
 });

@@ -7,7 +7,9 @@
 //
 // One tab per user and browser holds the connection (the leader, elected through the Web Locks API);
 // the other tabs follow it over a BroadcastChannel. The inbox is cached in IndexedDB, so a reload shows
-// it at once and resumes from the cached seq. The wire protocol is PROTOCOL.md, version 1.
+// it at once and resumes from the cached seq. Sends wait in a queue kept in the same database until the
+// server confirms them, so one written offline survives a reload. The wire protocol is PROTOCOL.md,
+// version 1.
 
 const DEFAULT_TRANSPORTS = ['ws', 'sse', 'poll'];
 const MAX_BODY_BYTES = 64 * 1024;
@@ -20,9 +22,9 @@ const OPEN_TIMEOUT_MS = 6_000;
 const DEFAULT_HEARTBEAT_MS = 25_000;
 const ACK_DELAY_MS = 1_000;
 const DB_NAME = 'pigeon-client';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
-/** Opens a client; see the module comment. `storage: false` turns the IndexedDB cache off. */
+/** Opens a client; see the module comment. `storage: false` keeps the inbox and the send queue in memory only. */
 export function connect(options = {}) {
   return new PigeonClient(options);
 }
@@ -66,6 +68,14 @@ function subjectOf(token) {
   }
 }
 
+/** A send waiting for its `sent`; its promise may go unheard (another tab's send, one restored from storage). */
+function queuedSend(frame) {
+  const entry = { frame, inFlight: false, persisted: false };
+  entry.promise = new Promise((resolve, reject) => Object.assign(entry, { resolve, reject }));
+  entry.promise.catch(() => {});
+  return entry;
+}
+
 function isMsg(frame) {
   return frame && frame.type === 'msg' && Number.isSafeInteger(frame.seq) && frame.seq > 0
     && typeof frame.conversation === 'string';
@@ -91,7 +101,7 @@ class PigeonClient {
   #syncing = false;
   #syncProgress = 0;
 
-  #outbox = new Map();         // id -> { frame, resolve, reject, inFlight }
+  #outbox = new Map();         // id -> queuedSend(frame), in the order the sends were made
   #reads = new Map();          // conversation -> up_to not yet transmitted
   #cache = null;
   #cacheReady;
@@ -105,6 +115,7 @@ class PigeonClient {
   #releaseLock = null;
   #ackTimer = null;
   #ackedUpTo = 0;
+  #sendRetryTimer = null;
 
   #channel = null;
   #lockAbort = null;
@@ -150,7 +161,9 @@ class PigeonClient {
 
   /**
    * Sends `{ to | conversation, body, id?, format? }`; resolves to the `sent` frame once the message is
-   * durable. Queued while offline and sent again after a reconnect (the id makes it happen once).
+   * durable. Queued while offline, in IndexedDB too, and sent again after a reconnect or, if the page goes
+   * first, when the user's next page starts (the id makes it happen once). Sends go out one at a time, in
+   * the order they were made, so that the conversation keeps that order.
    */
   send({ to, conversation, body, id, format } = {}) {
     const problem = this.#checkSend({ to, conversation, body, id, format });
@@ -160,10 +173,9 @@ class PigeonClient {
     if (format !== undefined) frame.format = format;
     const existing = this.#outbox.get(frame.id);
     if (existing) return existing.promise;
-    const entry = { frame, inFlight: false };
-    entry.promise = new Promise((resolve, reject) => Object.assign(entry, { resolve, reject }));
+    const entry = queuedSend(frame);
     this.#outbox.set(frame.id, entry);
-    this.#flushSend(entry);
+    this.#enqueueSend(entry);
     return entry.promise;
   }
 
@@ -176,12 +188,16 @@ class PigeonClient {
     this.#flushReads();
   }
 
-  /** Closes the connection (another tab takes over if one is open) and stops reconnecting. */
+  /**
+   * Closes the connection (another tab takes over if one is open) and stops reconnecting. Pending sends
+   * are rejected here but stay queued in IndexedDB, for the user's next leading tab to send.
+   */
   close() {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#ackTimer);
+    clearTimeout(this.#sendRetryTimer);
     this.#link?.close();
     this.#link = null;
     this.#lockAbort?.abort();
@@ -250,6 +266,7 @@ class PigeonClient {
   #follow() {
     this.#transport = 'follower';
     this.#post({ kind: 'join', tab: this.#tab, since: this.#lastSeq });
+    for (const entry of this.#outbox.values()) this.#post({ kind: 'send', frame: entry.frame });
     this.#emit('state', this.#state);
   }
 
@@ -263,10 +280,10 @@ class PigeonClient {
           break;
         case 'send':
           if (message.frame?.type === 'send' && typeof message.frame.id === 'string' && !this.#outbox.has(message.frame.id)) {
-            // held here without a promise: the 'sent' broadcast settles the follower's
-            const entry = { frame: message.frame, inFlight: false, resolve() {}, reject() {} };
+            // the 'sent' broadcast settles the follower's promise; this one goes unheard
+            const entry = queuedSend(message.frame);
             this.#outbox.set(message.frame.id, entry);
-            this.#flushSend(entry);
+            this.#enqueueSend(entry);
           }
           break;
         case 'read':
@@ -312,11 +329,32 @@ class PigeonClient {
 
   // ---- the leader: one connection, with fallback and reconnects ----
 
-  #lead() {
+  async #lead() {
     if (this.#closed) return;
     this.#leading = true;
     this.#post({ kind: 'leader', tab: this.#tab });
+    await this.#adoptStoredSends();
     this.#connectNext();
+  }
+
+  /**
+   * Takes over the sends queued in IndexedDB (by an earlier page or the previous leader tab) ahead of
+   * the ones only this tab holds, and stores those. Sends that arrive meanwhile are stored after them.
+   */
+  async #adoptStoredSends() {
+    if (!this.#cache) return;
+    const stored = await this.#cache.loadSends();
+    const merged = new Map();
+    for (const frame of stored) {
+      const entry = this.#outbox.get(frame.id) ?? queuedSend(frame);
+      entry.persisted = true;
+      merged.set(frame.id, entry);
+    }
+    for (const [id, entry] of this.#outbox) {
+      if (!merged.has(id)) merged.set(id, entry);
+    }
+    this.#outbox = merged;
+    for (const entry of merged.values()) this.#persist(entry);
   }
 
   async #connectNext() {
@@ -358,7 +396,7 @@ class PigeonClient {
       }
     }
     for (const entry of this.#outbox.values()) entry.inFlight = false;
-    for (const entry of this.#outbox.values()) this.#flushSend(entry);
+    this.#flushSends();
     this.#flushReads();
   }
 
@@ -401,14 +439,9 @@ class PigeonClient {
         }
         this.#accept([frame], { store: !fromLeader });
         break;
-      case 'sent': {
-        const entry = this.#outbox.get(frame.id);
-        if (entry) {
-          this.#outbox.delete(frame.id);
-          entry.resolve(frame);
-        }
+      case 'sent':
+        this.#dequeueSend(frame.id)?.resolve(frame);
         break;
-      }
       case 'receipt':
         this.#emit('receipt', frame);
         break;
@@ -425,14 +458,16 @@ class PigeonClient {
   #onError(frame) {
     const entry = frame.ref !== undefined ? this.#outbox.get(frame.ref) : undefined;
     if (entry && frame.code !== 'unavailable' && frame.code !== 'rate_limited') {
-      this.#outbox.delete(frame.ref);
-      entry.reject(new PigeonError(frame.code, frame.message ?? '', frame.ref));
+      this.#dequeueSend(frame.ref).reject(new PigeonError(frame.code, frame.message ?? '', frame.ref));
       return;
     }
     if (entry) {
-      // nothing was written: the same id is safe to send again a little later
+      // nothing was written: the same id is safe to send again a little later (the leader does)
       entry.inFlight = false;
-      setTimeout(() => this.#flushSend(entry), backoffDelay(1));
+      if (this.#leading) {
+        clearTimeout(this.#sendRetryTimer);
+        this.#sendRetryTimer = setTimeout(() => this.#flushSends(), backoffDelay(1));
+      }
       return;
     }
     this.#emit('error', new PigeonError(frame.code ?? 'unknown', frame.message ?? '', frame.ref));
@@ -539,14 +574,41 @@ class PigeonClient {
     return null;
   }
 
-  #flushSend(entry) {
-    if (!this.#leading) {
+  /** The leader stores a new send and sends it in its turn; a follower hands it to the leader. */
+  #enqueueSend(entry) {
+    if (this.#leading) {
+      this.#persist(entry);
+      this.#flushSends();
+    } else {
       this.#post({ kind: 'send', frame: entry.frame });
-      return;
     }
-    if (entry.inFlight || !this.#link || this.#state !== 'open') return;
-    entry.inFlight = true;
-    this.#link.transmit(entry.frame);
+  }
+
+  #persist(entry) {
+    if (entry.persisted || !this.#leading || !this.#cache) return;
+    entry.persisted = true;
+    this.#cache.putSend(entry.frame);
+  }
+
+  /** The oldest send goes out alone: the server may handle concurrent sends in any order. */
+  #flushSends() {
+    if (!this.#leading || !this.#link || this.#state !== 'open') return;
+    const next = this.#outbox.values().next().value;
+    if (!next || next.inFlight) return;
+    next.inFlight = true;
+    this.#link.transmit(next.frame);
+  }
+
+  /** Takes a settled send off the queue (and, in the leader, out of IndexedDB); the next one goes. */
+  #dequeueSend(id) {
+    const entry = this.#outbox.get(id);
+    if (!entry) return null;
+    this.#outbox.delete(id);
+    if (this.#leading) {
+      this.#cache?.deleteSend(id);
+      this.#flushSends();
+    }
+    return entry;
   }
 
   #flushReads() {
@@ -840,12 +902,13 @@ class PollLink extends HttpUpstreamLink {
   }
 }
 
-// ---- the IndexedDB cache of one user's inbox ----
+// ---- the IndexedDB cache of one user's inbox, and the queue of their sends ----
 
 class InboxCache {
   #db;
   #owner;
   #queue = Promise.resolve();
+  #nextSendOrder = 0;
 
   constructor(db, owner) {
     this.#db = db;
@@ -855,12 +918,19 @@ class InboxCache {
   static open(owner) {
     return new Promise((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = () => {
+      request.onupgradeneeded = (event) => {
         const db = request.result;
-        db.createObjectStore('messages', { keyPath: ['owner', 'seq'] });
-        db.createObjectStore('meta', { keyPath: 'owner' });
+        if (event.oldVersion < 1) {
+          db.createObjectStore('messages', { keyPath: ['owner', 'seq'] });
+          db.createObjectStore('meta', { keyPath: 'owner' });
+        }
+        if (event.oldVersion < 2) db.createObjectStore('outbox', { keyPath: ['owner', 'id'] });
       };
-      request.onsuccess = () => resolve(new InboxCache(request.result, owner));
+      request.onsuccess = () => {
+        // a newer version of this client, in another tab, waits for this connection to go
+        request.result.onversionchange = () => request.result.close();
+        resolve(new InboxCache(request.result, owner));
+      };
       request.onerror = () => reject(request.error);
       request.onblocked = () => reject(new Error('the cache database is blocked by an older version'));
     });
@@ -887,35 +957,65 @@ class InboxCache {
 
   /** Appends entries and the new position in one transaction, in the order they were taken in. */
   append(messages, lastSeq, epoch) {
-    this.#enqueue((tx) => {
+    this.#enqueue(['messages', 'meta'], (tx) => {
       const store = tx.objectStore('messages');
       for (const msg of messages) store.put({ ...msg, owner: this.#owner });
       tx.objectStore('meta').put({ owner: this.#owner, lastSeq, epoch });
     });
   }
 
+  /** Forgets the cached inbox (not the queued sends, which the server has not confirmed). */
   clear() {
-    this.#enqueue((tx) => {
+    this.#enqueue(['messages', 'meta'], (tx) => {
       tx.objectStore('messages').delete(this.#range());
       tx.objectStore('meta').delete(this.#owner);
     });
   }
 
-  #enqueue(work) {
+  /** The queued send frames, oldest first; sends stored after this call come after them. */
+  loadSends() {
+    return this.#enqueue(['outbox'], (tx) => {
+      const all = tx.objectStore('outbox').getAll(IDBKeyRange.bound([this.#owner], [this.#owner, []]));
+      return () => {
+        const rows = all.result.sort((a, b) => a.order - b.order);
+        if (rows.length) this.#nextSendOrder = rows[rows.length - 1].order + 1;
+        return rows.map((row) => row.frame).filter((frame) => frame?.type === 'send' && typeof frame.id === 'string');
+      };
+    }, { mode: 'readonly', fallback: [] });
+  }
+
+  putSend(frame) {
+    this.#enqueue(['outbox'], (tx) => {
+      tx.objectStore('outbox').put({ owner: this.#owner, id: frame.id, order: this.#nextSendOrder++, frame });
+    });
+  }
+
+  deleteSend(id) {
+    this.#enqueue(['outbox'], (tx) => {
+      tx.objectStore('outbox').delete([this.#owner, id]);
+    });
+  }
+
+  /**
+   * Runs `work` in a transaction after every earlier one. `work` may return a function that reads its
+   * result once the transaction completes; the promise gives that result, or `fallback` on a failure.
+   */
+  #enqueue(stores, work, { mode = 'readwrite', fallback } = {}) {
     this.#queue = this.#queue.then(() => new Promise((resolve) => {
+      const failed = (e) => {
+        log('could not use the IndexedDB cache', e);
+        resolve(fallback);
+      };
       try {
-        const tx = this.#db.transaction(['messages', 'meta'], 'readwrite');
-        work(tx);
-        tx.oncomplete = () => resolve();
-        tx.onerror = tx.onabort = () => {
-          log('could not write the inbox cache', tx.error);
-          resolve();
-        };
+        const tx = this.#db.transaction(stores, mode);
+        const result = work(tx);
+        tx.oncomplete = () => resolve(result?.());
+        tx.onabort = () => failed(tx.error);
       } catch (e) {
-        log('could not write the inbox cache', e);
-        resolve();
+        failed(e);
       }
     }));
+    return this.#queue;
   }
 
   close() {
