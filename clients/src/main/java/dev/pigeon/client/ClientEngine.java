@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -35,6 +35,8 @@ import java.util.concurrent.TimeoutException;
 final class ClientEngine {
     private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
     private static final int MAX_SYNC_PAGE = 1000;
+    /** At most this many entries the listener had may come again after a crash (see {@link DurablePosition}). */
+    private static final int MAX_SAVED_BEHIND = 64;
 
     private final ClientSettings settings;
     private final FrameValidator validator;
@@ -45,12 +47,13 @@ final class ClientEngine {
     private final ClientStateDir stateDir;
     private final Outbox outbox;
     private final InboxSequencer inbox;
+    private final DurablePosition saved;
     private final TransportLadder ladder;
     private final Backoff backoff;
     /** The futures {@link #send} returned, by message id. */
     private final Map<String, CompletableFuture<Frame.Sent>> callers = new ConcurrentHashMap<>();
-    /** Read markers not sent yet, by conversation. */
-    private final Map<String, Long> reads = new LinkedHashMap<>();
+    /** Read markers not sent yet, by conversation; kept in the state directory too, so that they outlive the process. */
+    private final Map<String, Long> reads;
 
     private volatile ConnectionState connection = ConnectionState.IDLE;
     private volatile long position;
@@ -64,6 +67,8 @@ final class ClientEngine {
     private Frame.Send inFlight;
     private long acked;
     private boolean fillingHole;
+    /** Whether the state directory holds read markers (so sending them must clear it). */
+    private boolean readsOnDisk;
     private ScheduledFuture<?> reconnect;
     private ScheduledFuture<?> probe;
     private ScheduledFuture<?> watchdog;
@@ -76,9 +81,12 @@ final class ClientEngine {
         this.validator = new FrameValidator(settings.limits());
         this.stateDir = ClientStateDir.open(settings.userStateDir());
         this.outbox = stateDir.outbox();
-        Long saved = stateDir.position();
-        this.inbox = new InboxSequencer(saved != null ? saved : settings.startAtHead() ? null : 0L);
+        Long savedPosition = stateDir.position();
+        this.inbox = new InboxSequencer(savedPosition != null ? savedPosition : settings.startAtHead() ? null : 0L);
         this.position = inbox.last();
+        this.saved = new DurablePosition(stateDir, inbox.last(), MAX_SAVED_BEHIND);
+        this.reads = stateDir.readMarkers();
+        this.readsOnDisk = !reads.isEmpty();
         this.ladder = new TransportLadder(settings.transports(), settings.failuresBeforeFallback(),
                 settings.cutWindow());
         this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax(),
@@ -118,7 +126,9 @@ final class ClientEngine {
         Frame.Read read = validator.read(new Frame.Read(null, conversation, upTo));
         loop.execute(() -> {
             reads.merge(read.conversation(), read.upTo(), Math::max);
-            flushReads();
+            if (!flushReads()) {
+                saveReads();
+            }
         });
     }
 
@@ -139,15 +149,33 @@ final class ClientEngine {
     }
 
     void close() {
+        stopThreads(this::shutDown, false);
+    }
+
+    /**
+     * Stops as a crash of the process would: the session is dropped, nothing is saved and callbacks not
+     * run yet never run. Only the directory lock is released (as the operating system would), so that
+     * a new client can open the same state.
+     */
+    void abandon() {
+        stopThreads(this::drop, true);
+    }
+
+    private void stopThreads(Runnable lastOnLoop, boolean now) {
         try {
-            loop.submit(this::shutDown).get(10, TimeUnit.SECONDS);
+            loop.submit(lastOnLoop).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
-            log.warn("client of {} did not close cleanly", settings.user(), e);
+            log.warn("client of {} did not stop cleanly", settings.user(), e);
         }
-        loop.shutdown();
-        callbacks.shutdown();
+        if (now) {
+            loop.shutdownNow();
+            callbacks.shutdownNow();
+        } else {
+            loop.shutdown();
+            callbacks.shutdown(); // what is queued for the listener still reaches it (and saves its position)
+        }
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);
             callbacks.awaitTermination(10, TimeUnit.SECONDS);
@@ -163,6 +191,15 @@ final class ClientEngine {
         if (closed) {
             return;
         }
+        drop();
+        IllegalStateException stillQueued = new IllegalStateException("the client closed; the send stays queued on disk");
+        callers.values().forEach(future -> future.completeExceptionally(stillQueued));
+        callers.clear();
+        setState(ConnectionState.CLOSED);
+    }
+
+    /** Ends the session and every timer; nothing happens on the event thread afterwards. */
+    private void drop() {
         closed = true;
         generation++;
         cancelTimers();
@@ -170,11 +207,6 @@ final class ClientEngine {
             transport.close();
             transport = null;
         }
-        stateDir.savePosition(inbox.last());
-        IllegalStateException stillQueued = new IllegalStateException("the client closed; the send stays queued on disk");
-        callers.values().forEach(future -> future.completeExceptionally(stillQueued));
-        callers.clear();
-        setState(ConnectionState.CLOSED);
     }
 
     private void attempt() {
@@ -258,7 +290,7 @@ final class ClientEngine {
                         settings.user(), start, inbox.last());
             }
             inbox.startAt(start);
-            savePosition();
+            moveSavedPosition(start);
         }
         setState(new ConnectionState(ConnectionState.Status.OPEN, transport.kind()));
         long checkEvery = Math.max(1, settings.idleTimeout().toMillis() / 2);
@@ -284,20 +316,38 @@ final class ClientEngine {
         }
     }
 
+    /** Hands entries to the listener, saving the position behind it, so a restarted client never skips one. */
     private void deliver(List<Frame.Msg> due) {
         if (due.isEmpty()) {
             return;
         }
+        saved.queued(due.get(due.size() - 1).seq());
         for (Frame.Msg msg : due) {
-            notify(listener -> listener.onMessage(msg));
+            callbacks.execute(() -> {
+                position = msg.seq();
+                tell(listener -> listener.onMessage(msg));
+                try {
+                    saved.handled(msg.seq());
+                } catch (UncheckedIOException e) {
+                    // only a crash before the next save hands these entries out again
+                    log.error("cannot save the inbox position of {}", settings.user(), e);
+                }
+            });
         }
-        savePosition();
         ackSoon();
     }
 
-    private void savePosition() {
-        position = inbox.last();
-        stateDir.savePosition(position);
+    /** The position moved without entries (a first start at the head, or the server's inbox ends earlier). */
+    private void moveSavedPosition(long start) {
+        saved.queued(start);
+        callbacks.execute(() -> {
+            try {
+                saved.moveTo(start);
+            } catch (UncheckedIOException e) {
+                log.error("cannot save the inbox position of {}", settings.user(), e);
+            }
+            position = start;
+        });
     }
 
     /** An entry arrived past a hole: read the missing ones from the inbox. */
@@ -456,12 +506,26 @@ final class ClientEngine {
         }
     }
 
-    private void flushReads() {
+    /** Sends the pending read markers if a session is open; false when they must wait. */
+    private boolean flushReads() {
         if (transport == null || connection.status() != ConnectionState.Status.OPEN) {
-            return;
+            return false;
         }
         reads.forEach((conversation, upTo) -> transport.request(new Frame.Read(null, conversation, upTo)));
         reads.clear();
+        if (readsOnDisk) {
+            saveReads();
+        }
+        return true;
+    }
+
+    private void saveReads() {
+        try {
+            stateDir.saveReadMarkers(reads);
+            readsOnDisk = !reads.isEmpty();
+        } catch (UncheckedIOException e) {
+            log.warn("cannot save the read markers of {}; they are kept in memory", settings.user(), e);
+        }
     }
 
     private void ackSoon() {
@@ -485,13 +549,16 @@ final class ClientEngine {
     }
 
     private void notify(java.util.function.Consumer<PigeonListener> call) {
-        callbacks.execute(() -> {
-            try {
-                call.accept(settings.listener());
-            } catch (RuntimeException e) {
-                log.warn("a Pigeon listener failed", e);
-            }
-        });
+        callbacks.execute(() -> tell(call));
+    }
+
+    /** Calls the listener; on the listener thread. */
+    private void tell(java.util.function.Consumer<PigeonListener> call) {
+        try {
+            call.accept(settings.listener());
+        } catch (RuntimeException e) {
+            log.warn("a Pigeon listener failed", e);
+        }
     }
 
     /** Runs {@code action} on the event thread if {@code attempt} is still the current one. */

@@ -72,7 +72,11 @@ public final class PigeonClient implements AutoCloseable {
         return engine.send(send);
     }
 
-    /** Moves this user's read marker in {@code conversation} to {@code upTo} (a {@code conv_seq}). */
+    /**
+     * Moves this user's read marker in {@code conversation} to {@code upTo} (a {@code conv_seq}). While
+     * offline, the newest marker per conversation waits in the state directory (so it outlives the
+     * process) and goes out once a session opens.
+     */
     public void read(String conversation, long upTo) {
         engine.read(conversation, upTo);
     }
@@ -102,6 +106,11 @@ public final class PigeonClient implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+    }
+
+    /** Stops as if the process had crashed: nothing more is saved, sent or told to the listener. */
+    void abandon() {
+        engine.abandon();
     }
 
     /** Builds a {@link PigeonClient}: {@code server}, {@code user} and a token source are required. */

@@ -9,7 +9,12 @@ import dev.pigeon.protocol.Frame;
  */
 public interface PigeonListener {
 
-    /** One inbox entry, each exactly once and in {@code seq} order (the user's own sends included). */
+    /**
+     * One inbox entry, each once and in {@code seq} order (the user's own sends included). The position
+     * is saved once this returns (in small batches), so a client started again on the same state never
+     * skips an entry; after a crash it may repeat the last few (at most 64) with the same {@code seq},
+     * which an application that keeps its own position ignores.
+     */
     default void onMessage(Frame.Msg message) {
     }
 

@@ -1,13 +1,19 @@
 package dev.pigeon.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pigeon.protocol.ErrorCode;
+import dev.pigeon.protocol.Frame;
+import dev.pigeon.protocol.ProtocolJson;
 import dev.pigeon.protocol.ProtocolException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,6 +188,48 @@ class ClientEndToEndTest {
     }
 
     @Test
+    void aCrashedClientHandsEveryEntryOutOnceAcrossItsRestart() {
+        PigeonClient sender = connect("alice", node.uri(), new Recorder());
+        Recorder before = new Recorder();
+        PigeonClient crashing = connect("bob", node.uri(), before);
+        sendAll(sender, 0, 5);
+        await().atMost(PATIENCE).until(() -> before.messages.size() == 5);
+        // saved once the listener has caught up with what arrived
+        await().atMost(PATIENCE).until(() -> savedPosition("bob") == 5);
+
+        crashing.abandon();
+        clients.remove(crashing);
+        sendAll(sender, 5, 10);
+        Recorder after = new Recorder();
+        connect("bob", node.uri(), after);
+
+        await().atMost(PATIENCE).until(() -> after.messages.size() >= 5);
+        List<Frame.Msg> seen = new ArrayList<>(before.messages);
+        seen.addAll(after.messages);
+        assertThat(seen).extracting(Frame.Msg::body)
+                .containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> "m" + i).toList());
+        assertThat(seen).extracting(Frame.Msg::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+    }
+
+    @Test
+    void aReadMarkerMadeOfflineOutlivesTheProcessAndGoesOutOnReconnect() {
+        Recorder alice = new Recorder();
+        PigeonClient sender = connect("alice", node.uri(), alice);
+        var sent = sender.sendTo("bob", "read me").join();
+        PigeonClient offline = build("bob", node.uri(), new Recorder(), b -> b);
+        offline.read(DM, sent.convSeq());
+        offline.abandon();
+        clients.remove(offline);
+        assertThat(alice.receipts).isEmpty();
+
+        connect("bob", node.uri(), new Recorder());
+
+        await().atMost(PATIENCE).until(() -> alice.receipts.stream()
+                .anyMatch(r -> r.user().equals("bob") && r.conversation().equals(DM) && r.readUpTo() == sent.convSeq()));
+        await().atMost(PATIENCE).until(() -> savedReadMarkers("bob").isEmpty());
+    }
+
+    @Test
     void readMarkersReachTheOtherMemberAsReceipts() {
         Recorder alice = new Recorder();
         PigeonClient sender = connect("alice", node.uri(), alice);
@@ -229,22 +277,43 @@ class ClientEndToEndTest {
         assertThat(bob.seqs()).containsExactlyElementsOf(LongStream.rangeClosed(1, n).boxed().toList());
     }
 
-    private PigeonClient connect(String user, URI server, Recorder recorder) {
+    private long savedPosition(String user) {
+        return readState(user, "position.json").path("seq").asLong(0);
+    }
+
+    private JsonNode savedReadMarkers(String user) {
+        return readState(user, "reads.json");
+    }
+
+    private JsonNode readState(String user, String file) {
+        Path path = dir.resolve("clients").resolve(user).resolve("default").resolve(file);
+        try {
+            return Files.exists(path) ? ProtocolJson.mapper().readTree(Files.readAllBytes(path))
+                    : ProtocolJson.mapper().createObjectNode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private PigeonClient connect(String user, URI server, PigeonListener recorder) {
         return connect(user, server, recorder, b -> b);
     }
 
-    private PigeonClient connect(String user, URI server, Recorder recorder,
+    private PigeonClient connect(String user, URI server, PigeonListener recorder,
                                  java.util.function.UnaryOperator<PigeonClient.Builder> tweak) {
         return build(user, server, recorder, tweak).connect();
     }
 
-    private PigeonClient build(String user, URI server, Recorder recorder,
+    private PigeonClient build(String user, URI server, PigeonListener recorder,
                                java.util.function.UnaryOperator<PigeonClient.Builder> tweak) {
         PigeonClient client = tweak.apply(PigeonClient.builder()
                 .server(server).user(user).token(node.token(user))
                 .stateDir(dir.resolve("clients"))
                 .listener(recorder)
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(500))).build();
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                // a send or handshake lost in a cut is given up, and tried again, well within PATIENCE
+                .requestTimeout(Duration.ofSeconds(3))
+                .connectTimeout(Duration.ofSeconds(3))).build();
         clients.add(client);
         return client;
     }
