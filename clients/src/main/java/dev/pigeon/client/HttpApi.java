@@ -7,6 +7,8 @@ import dev.pigeon.protocol.FrameCodec;
 import dev.pigeon.protocol.JsonFrameCodec;
 import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.protocol.ProtocolJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** The public HTTP API a client uses besides its stream: send, ack, read, sync, and dev tokens. */
 final class HttpApi {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     private static final FrameCodec JSON = new JsonFrameCodec();
 
     /** The body of {@code /v1/sync} and {@code /v1/poll}. */
@@ -57,12 +60,15 @@ final class HttpApi {
         });
     }
 
-    /** Posts an {@code ack} or {@code read}. */
-    CompletableFuture<Void> post(Frame.ClientFrame frame, String token) {
-        return post("/v1/" + frame.type(), frame, token).thenAccept(response -> {
+    /** Posts an {@code ack} or {@code read}; a failure is only logged, since the next one covers it. */
+    void post(Frame.ClientFrame frame, String token) {
+        post("/v1/" + frame.type(), frame, token).thenAccept(response -> {
             if (response.statusCode() / 100 != 2) {
                 throw error(response, frame.ref());
             }
+        }).exceptionally(failure -> {
+            log.debug("{} not delivered: {}", frame.type(), failure.getMessage());
+            return null;
         });
     }
 

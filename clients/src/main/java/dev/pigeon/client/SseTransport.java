@@ -77,10 +77,7 @@ final class SseTransport implements Transport {
 
     @Override
     public void request(Frame.ClientFrame frame) {
-        api.post(frame, token).exceptionally(failure -> {
-            log.debug("{} not delivered: {}", frame.type(), failure.getMessage());
-            return null;
-        });
+        api.post(frame, token);
     }
 
     @Override
