@@ -1,7 +1,7 @@
 package dev.pigeon.ops.cluster;
 
 import dev.pigeon.gateway.GatewayServer;
-import dev.pigeon.homing.SingleRegionHomeDirectory;
+import dev.pigeon.homing.StoredHomeDirectory;
 import dev.pigeon.ops.BrowserAssets;
 import dev.pigeon.ops.JvmMetrics;
 import dev.pigeon.ops.StartedParts;
@@ -13,6 +13,7 @@ import dev.pigeon.router.Presence;
 import dev.pigeon.router.redis.RedisNodeBus;
 import dev.pigeon.router.redis.RedisPresence;
 import dev.pigeon.router.resilience.ResilienceSettings;
+import dev.pigeon.router.resilience.ResilientHomeStore;
 import dev.pigeon.router.resilience.ResilientMessageStore;
 import dev.pigeon.router.resilience.ResilientPresence;
 import dev.pigeon.storage.MessageStore;
@@ -81,7 +82,7 @@ public final class ClusterNode implements AutoCloseable {
                     PrometheusMeterRegistry::close);
             parts.add("JVM metrics", JvmMetrics.bindTo(meters), JvmGcMetrics::close);
 
-            MessageStore cassandra = parts.add("store", CassandraMessageStore.connect(config.cassandraOptions()),
+            CassandraMessageStore cassandra = parts.add("store", CassandraMessageStore.connect(config.cassandraOptions()),
                     MessageStore::close);
             // remote calls fail fast while Cassandra or Redis is down, and recover by themselves
             ResilienceSettings resilience = ResilienceSettings.defaults();
@@ -97,7 +98,8 @@ public final class ClusterNode implements AutoCloseable {
             Presence presence = new ResilientPresence(redisPresence, resilience, meters);
             RedisNodeBus bus = parts.add("node bus", RedisNodeBus.create(redis, prefix, meters), RedisNodeBus::close);
 
-            var homes = new SingleRegionHomeDirectory(gatewayConfig.region());
+            var homes = new StoredHomeDirectory(gatewayConfig.region(),
+                    new ResilientHomeStore(cassandra, resilience, meters));
             var validator = new FrameValidator(config.frameLimits());
             DefaultRouter router = parts.add("router", DefaultRouter.builder()
                     .nodeId(nodeId)

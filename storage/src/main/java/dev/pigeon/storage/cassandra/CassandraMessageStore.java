@@ -5,11 +5,13 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.storage.Group;
+import dev.pigeon.storage.HomeStore;
 import dev.pigeon.storage.InboxEntry;
 import dev.pigeon.storage.MessageDraft;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.SendClaim;
 import dev.pigeon.storage.StorageUnavailableException;
+import dev.pigeon.storage.StoredHome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * A {@link MessageStore} in Cassandra, for cluster and multi-region modes. Open it with
+ * A {@link MessageStore} and {@link HomeStore} in Cassandra, for cluster and multi-region modes. Open it with
  * {@link #connect(CassandraStoreOptions)}, which creates the keyspace if needed and applies the
  * schema migrations not yet applied.
  *
@@ -39,7 +41,8 @@ import java.util.function.Supplier;
  * entries by natural key; {@code heads ((stream, id)) -> head} holds head hints;
  * {@code send_claims ((sender, client_id))} expire after a TTL; {@code read_offsets ((user),
  * conversation)}, {@code delivered_offsets ((user), device)}, {@code groups ((name))} with a member
- * set, and {@code user_home (user) -> region, epoch} for region homing. Log and inbox rows carry
+ * set, and {@code homes ((kind, id)) -> region, epoch} for region homing of users and conversations
+ * ({@code user_home} of the first schema is superseded by it and unused). Log and inbox rows carry
  * the {@code home_epoch} under which they were written (1 until homes move).
  *
  * <h2>Positions: contiguous, unique and idempotent without any counter</h2>
@@ -84,7 +87,9 @@ import java.util.function.Supplier;
  * it loses. Offsets only move forward: {@code UPDATE ... IF offset < ?}, and {@code INSERT IF NOT
  * EXISTS} for the first marker. Groups are created with {@code IF NOT EXISTS}; members are added
  * and removed as set updates guarded by {@code IF EXISTS}. Fan-out marks move forward without a
- * transaction: each write's timestamp is the mark it sets ({@link FanOutMarks}).
+ * transaction: each write's timestamp is the mark it sets ({@link FanOutMarks}). Homes are claimed
+ * with {@code INSERT IF NOT EXISTS} at epoch 1 and moved with {@code UPDATE ... IF epoch = ?}
+ * ({@link HomeTable}).
  *
  * <h2>Calls</h2>
  * Every call uses the driver's asynchronous API with prepared statements and never blocks the
@@ -95,7 +100,7 @@ import java.util.function.Supplier;
  * {@link StorageUnavailableException}; every call is idempotent or monotonic, so it may be retried.
  * Text that is not valid Unicode is refused with {@link IllegalArgumentException}.
  */
-public final class CassandraMessageStore implements MessageStore {
+public final class CassandraMessageStore implements MessageStore, HomeStore {
     private static final Logger log = LoggerFactory.getLogger(CassandraMessageStore.class);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -108,6 +113,7 @@ public final class CassandraMessageStore implements MessageStore {
     private final Offsets deliveredOffsets;
     private final GroupTable groups;
     private final FanOutMarks fanOutMarks;
+    private final HomeTable homes;
     private final int maxInFlight;
     private final Semaphore inFlight;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -122,12 +128,13 @@ public final class CassandraMessageStore implements MessageStore {
         this.deliveredOffsets = tables.deliveredOffsets();
         this.groups = tables.groups();
         this.fanOutMarks = tables.fanOutMarks();
+        this.homes = tables.homes();
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
     }
 
     private record Tables(Sequence conversationLog, Sequence inbox, ClaimTable claims, Offsets readOffsets,
-                          Offsets deliveredOffsets, GroupTable groups, FanOutMarks fanOutMarks) {
+                          Offsets deliveredOffsets, GroupTable groups, FanOutMarks fanOutMarks, HomeTable homes) {
     }
 
     /**
@@ -261,6 +268,22 @@ public final class CassandraMessageStore implements MessageStore {
 
     /** Stops taking calls, waits (up to 30 s) for those in progress, then closes the session. */
     @Override
+    public CompletionStage<Optional<StoredHome>> home(Kind kind, String id) {
+        return call("home", () -> homes.get(kind, ValidText.check("id", id)));
+    }
+
+    @Override
+    public CompletionStage<StoredHome> claimIfAbsent(Kind kind, String id, String region) {
+        return call("claimHome", () -> homes.claim(kind, ValidText.check("id", id), ValidText.check("region", region)));
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredHome>> move(Kind kind, String id, long expectedEpoch, String newRegion) {
+        return call("moveHome", () -> homes.move(kind, ValidText.check("id", id), expectedEpoch,
+                ValidText.check("region", newRegion)));
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -335,8 +358,9 @@ public final class CassandraMessageStore implements MessageStore {
         CompletableFuture<GroupTable> groups = GroupTable.prepare(session, new PartitionLanes(laneExecutor))
                 .toCompletableFuture();
         CompletableFuture<FanOutMarks> fanOutMarks = FanOutMarks.prepare(session).toCompletableFuture();
+        CompletableFuture<HomeTable> homes = HomeTable.prepare(session, options.serialConsistency()).toCompletableFuture();
         return new Tables(conversationLog.join(), inbox.join(), claims.join(), read.join(), delivered.join(),
-                groups.join(), fanOutMarks.join());
+                groups.join(), fanOutMarks.join(), homes.join());
     }
 
     /** A session owns (and closes) its config loader, so each gets its own. */

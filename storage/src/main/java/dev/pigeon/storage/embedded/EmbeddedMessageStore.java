@@ -2,11 +2,13 @@ package dev.pigeon.storage.embedded;
 
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.storage.Group;
+import dev.pigeon.storage.HomeStore;
 import dev.pigeon.storage.InboxEntry;
 import dev.pigeon.storage.MessageDraft;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.SendClaim;
 import dev.pigeon.storage.StorageUnavailableException;
+import dev.pigeon.storage.StoredHome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +22,13 @@ import java.util.function.UnaryOperator;
 import static dev.pigeon.storage.embedded.LockedRecords.Change;
 
 /**
- * A {@link MessageStore} in a local RocksDB directory: durable across restarts of the process, for
- * the single-node mode. One process at a time may open a directory.
+ * A {@link MessageStore} and {@link HomeStore} in a local RocksDB directory: durable across
+ * restarts of the process, for the single-node mode. One process at a time may open a directory.
  *
  * <p>Every operation runs on the store's own threads and its stage completes there. After
  * {@link #close()} every call fails with {@link StorageUnavailableException}.
  */
-public final class EmbeddedMessageStore implements MessageStore {
+public final class EmbeddedMessageStore implements MessageStore, HomeStore {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMessageStore.class);
     /** Lock stripes per sequenced table, and partition heads cached per stripe (65,536 in all). */
     private static final int SEQUENCE_STRIPES = 1024;
@@ -183,6 +185,33 @@ public final class EmbeddedMessageStore implements MessageStore {
     }
 
     @Override
+    public CompletionStage<Optional<StoredHome>> home(Kind kind, String id) {
+        return executor.submit("home", () -> Optional.ofNullable(records.get(Table.HOMES, homeKey(kind, id)))
+                .map(Values::home));
+    }
+
+    @Override
+    public CompletionStage<StoredHome> claimIfAbsent(Kind kind, String id, String region) {
+        return executor.submit("claimHome", () -> {
+            StoredHome claimed = new StoredHome(region, 1);
+            return records.update(Table.HOMES, homeKey(kind, id), stored -> stored == null
+                    ? Change.write(Values.home(claimed), claimed)
+                    : Change.keep(Values.home(stored)));
+        });
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredHome>> move(Kind kind, String id, long expectedEpoch, String newRegion) {
+        return executor.submit("moveHome", () -> records.update(Table.HOMES, homeKey(kind, id), stored -> {
+            if (stored == null || Values.home(stored).epoch() != expectedEpoch) {
+                return Change.keep(Optional.<StoredHome>empty());
+            }
+            StoredHome moved = new StoredHome(newRegion, expectedEpoch + 1);
+            return Change.write(Values.home(moved), Optional.of(moved));
+        }));
+    }
+
+    @Override
     public void close() {
         executor.close(() -> {
             database.close();
@@ -216,6 +245,10 @@ public final class EmbeddedMessageStore implements MessageStore {
                     ? Change.keep(Optional.of(before))
                     : Change.write(Values.members(after), Optional.of(after));
         }));
+    }
+
+    private static byte[] homeKey(Kind kind, String id) {
+        return Key.of(kind.name()).then(id).bytes();
     }
 
     private static int checkLimit(int limit) {

@@ -21,7 +21,9 @@ enum Table {
     /** (group) to its members. */
     GROUPS("groups"),
     /** (conversation) to the conv_seq up to which its entries are in every member's inbox. */
-    FAN_OUT_MARKS("fan_out_marks");
+    FAN_OUT_MARKS("fan_out_marks"),
+    /** (kind, id) to the home region and epoch of a user or conversation. */
+    HOMES("homes");
 
     private final byte[] columnFamily;
 

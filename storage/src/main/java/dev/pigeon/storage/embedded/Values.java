@@ -3,6 +3,7 @@ package dev.pigeon.storage.embedded;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.storage.Group;
 import dev.pigeon.storage.SendClaim;
+import dev.pigeon.storage.StoredHome;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,5 +62,14 @@ final class Values {
             members.add(in.text());
         }
         return new Group(name, members);
+    }
+
+    static byte[] home(StoredHome home) {
+        return new ValueWriter(VERSION, home.region().length() + 12).text(home.region()).unsigned(home.epoch()).bytes();
+    }
+
+    static StoredHome home(byte[] value) {
+        ValueReader in = new ValueReader(value, VERSION);
+        return new StoredHome(in.text(), in.unsigned());
     }
 }

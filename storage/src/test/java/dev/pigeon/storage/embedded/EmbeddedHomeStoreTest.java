@@ -1,0 +1,53 @@
+package dev.pigeon.storage.embedded;
+
+import dev.pigeon.storage.HomeStore;
+import dev.pigeon.storage.HomeStore.Kind;
+import dev.pigeon.storage.HomeStoreContract;
+import dev.pigeon.storage.StoredHome;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EmbeddedHomeStoreTest extends HomeStoreContract {
+    @TempDir
+    static Path sharedDir;
+    private static EmbeddedMessageStore shared;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void openShared() {
+        shared = EmbeddedMessageStore.open(sharedDir, EmbeddedStoreOptions.defaults());
+    }
+
+    @AfterAll
+    static void closeShared() {
+        shared.close();
+    }
+
+    @Override
+    protected HomeStore homes() {
+        return shared;
+    }
+
+    @Test
+    void homesSurviveARestart() {
+        EmbeddedMessageStore store = EmbeddedMessageStore.open(dir, EmbeddedStoreOptions.defaults());
+        store.claimIfAbsent(Kind.USER, "alice", "eu").toCompletableFuture().join();
+        store.move(Kind.USER, "alice", 1, "us").toCompletableFuture().join();
+        store.close();
+
+        EmbeddedMessageStore reopened = EmbeddedMessageStore.open(dir, EmbeddedStoreOptions.defaults());
+        try {
+            assertThat(reopened.home(Kind.USER, "alice").toCompletableFuture().join()).contains(new StoredHome("us", 2));
+        } finally {
+            reopened.close();
+        }
+    }
+}
