@@ -2,12 +2,10 @@ package dev.pigeon.ops.cluster;
 
 import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.StoredHomeDirectory;
-import dev.pigeon.ops.BrowserAssets;
+import dev.pigeon.ops.EdgeParts;
 import dev.pigeon.ops.JvmMetrics;
 import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
-import dev.pigeon.protocol.FrameValidator;
-import dev.pigeon.router.DefaultRouter;
 import dev.pigeon.router.NodeBus;
 import dev.pigeon.router.Presence;
 import dev.pigeon.router.redis.RedisNodeBus;
@@ -86,7 +84,7 @@ public final class ClusterNode implements AutoCloseable {
                     MessageStore::close);
             // remote calls fail fast while Cassandra or Redis is down, and recover by themselves
             ResilienceSettings resilience = ResilienceSettings.defaults();
-            MessageStore store = new ResilientMessageStore(cassandra, resilience, meters);
+            ResilientMessageStore store = new ResilientMessageStore(cassandra, resilience, meters);
             RedissonClient redis = parts.add("Redis client", redisClient(config.get(PigeonConfig.REDIS)),
                     RedissonClient::shutdown);
             RedisPresence redisPresence = parts.add("presence", RedisPresence.builder(redis)
@@ -99,37 +97,15 @@ public final class ClusterNode implements AutoCloseable {
             RedisNodeBus bus = parts.add("node bus", RedisNodeBus.create(redis, prefix, meters), RedisNodeBus::close);
 
             var homes = new StoredHomeDirectory(gatewayConfig.region(),
-                    new ResilientHomeStore(cassandra, resilience, meters));
-            var validator = new FrameValidator(config.frameLimits());
-            DefaultRouter router = parts.add("router", DefaultRouter.builder()
-                    .nodeId(nodeId)
-                    .store(store)
-                    .homes(homes)
-                    .presence(presence)
-                    .bus(busDecorator.apply(bus))
-                    .validator(validator)
-                    .limits(config.routerLimits())
-                    .groupCacheTtl(config.get(PigeonConfig.GROUP_CACHE_TTL))
-                    .meterRegistry(meters)
-                    .build(), DefaultRouter::close);
-
+                    new ResilientHomeStore(cassandra, store));
             String readinessKey = "pigeon:" + prefix + ":readyz";
-            GatewayServer gateway = parts.add("gateway", GatewayServer.builder()
-                    .config(gatewayConfig)
-                    .router(router)
-                    .groups(router)
-                    .presence(presence)
-                    .homes(homes)
-                    .meterRegistry(meters)
-                    .validator(validator)
-                    .webAssets(BrowserAssets.all())
+            GatewayServer gateway = new EdgeParts(config, gatewayConfig, store, homes, presence, busDecorator.apply(bus),
+                    meters).start(parts,
                     // without the subscription, deliveries to this node's sessions would go unheard
-                    .readiness(() -> !bus.listening(nodeId) ? CompletableFuture.completedFuture(false) : bothAnswer(
+                    () -> !bus.listening(nodeId) ? CompletableFuture.completedFuture(false) : bothAnswer(
                             () -> store.inboxHead(READINESS_PROBE_USER),
                             () -> redis.getKeys().countExistsAsync(readinessKey),
-                            timeout))
-                    .build()
-                    .start(), GatewayServer::stop);
+                            timeout));
 
             log.info("{}: public port {}, admin port {}, Redis {} (prefix {}), Cassandra {} (keyspace {})",
                     upLine(nodeId), gateway.port(), gateway.adminPort(),

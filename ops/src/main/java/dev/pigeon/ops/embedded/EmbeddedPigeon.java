@@ -2,12 +2,10 @@ package dev.pigeon.ops.embedded;
 
 import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
-import dev.pigeon.ops.BrowserAssets;
+import dev.pigeon.ops.EdgeParts;
 import dev.pigeon.ops.JvmMetrics;
 import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
-import dev.pigeon.protocol.FrameValidator;
-import dev.pigeon.router.DefaultRouter;
 import dev.pigeon.router.LocalNodeBus;
 import dev.pigeon.router.LocalPresence;
 import dev.pigeon.storage.MessageStore;
@@ -62,31 +60,8 @@ public final class EmbeddedPigeon implements AutoCloseable {
             var gatewayConfig = config.gateway().toBuilder().devTokens(true).build();
             var homes = new SingleRegionHomeDirectory(gatewayConfig.region());
             var presence = LocalPresence.create();
-            var validator = new FrameValidator(config.frameLimits());
-            DefaultRouter router = parts.add("router", DefaultRouter.builder()
-                    .nodeId(gatewayConfig.nodeId())
-                    .store(store)
-                    .homes(homes)
-                    .presence(presence)
-                    .bus(bus)
-                    .validator(validator)
-                    .limits(config.routerLimits())
-                    .groupCacheTtl(config.get(PigeonConfig.GROUP_CACHE_TTL))
-                    .meterRegistry(meters)
-                    .build(), DefaultRouter::close);
-
-            GatewayServer gateway = parts.add("gateway", GatewayServer.builder()
-                    .config(gatewayConfig)
-                    .router(router)
-                    .groups(router)
-                    .presence(presence)
-                    .homes(homes)
-                    .meterRegistry(meters)
-                    .validator(validator)
-                    .webAssets(BrowserAssets.all())
-                    .readiness(() -> storeAnswers(store, config.routerLimits().storageTimeout()))
-                    .build()
-                    .start(), GatewayServer::stop);
+            GatewayServer gateway = new EdgeParts(config, gatewayConfig, store, homes, presence, bus, meters)
+                    .start(parts, () -> storeAnswers(store, config.routerLimits().storageTimeout()));
 
             EmbeddedPigeon pigeon = new EmbeddedPigeon(parts, gateway);
             StartBanner.lines(config, gateway.port(), gateway.adminPort()).forEach(log::info);

@@ -2,26 +2,23 @@ package dev.pigeon.router.resilience;
 
 import dev.pigeon.storage.HomeStore;
 import dev.pigeon.storage.StoredHome;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A {@link HomeStore} whose every call goes through a circuit breaker, bulkhead and timeout named
- * {@value #NAME}, like {@link ResilientMessageStore}: while the store is down, home lookups fail at
- * once instead of piling up.
+ * A {@link HomeStore} whose every call goes through the circuit breaker, bulkhead and timeout of the
+ * {@link ResilientMessageStore} on the same backend: one breaker per database, so that an outage
+ * opens it whichever kind of call meets it first, and home lookups fail at once while it is open.
  */
 public final class ResilientHomeStore implements HomeStore {
-    /** The name of the breaker and bulkhead, the {@code name} tag of their meters. */
-    public static final String NAME = "homes";
-
     private final HomeStore delegate;
     private final CallGuard guard;
 
-    public ResilientHomeStore(HomeStore delegate, ResilienceSettings settings, MeterRegistry meters) {
+    /** {@code sameBackend} guards the message store that {@code delegate} shares its database with. */
+    public ResilientHomeStore(HomeStore delegate, ResilientMessageStore sameBackend) {
         this.delegate = delegate;
-        this.guard = new CallGuard(NAME, settings, meters);
+        this.guard = sameBackend.guard();
     }
 
     @Override

@@ -29,6 +29,11 @@ public final class ResilientMessageStore implements MessageStore {
         this.guard = new CallGuard(NAME, settings, meters);
     }
 
+    /** The guard of this store's backend, for other calls into the same database. */
+    CallGuard guard() {
+        return guard;
+    }
+
     @Override
     public CompletionStage<SendClaim> claimSend(SendClaim claim) {
         return guard.call(() -> delegate.claimSend(claim));

@@ -41,9 +41,11 @@ class ResilientHomeStoreTest {
                     : CompletableFuture.completedFuture(value);
         }
     };
-    private final ResilientHomeStore store = new ResilientHomeStore(backend, ResilienceSettings.builder()
+    private final ScriptedStore messages = new ScriptedStore();
+    private final ResilientMessageStore sameBackend = new ResilientMessageStore(messages, ResilienceSettings.builder()
             .slidingWindowSize(4).minimumNumberOfCalls(4).waitInOpenState(Duration.ofMinutes(10)).build(),
             new SimpleMeterRegistry());
+    private final ResilientHomeStore store = new ResilientHomeStore(backend, sameBackend);
 
     @Test
     void answersPassThroughWhileTheStoreIsHealthy() {
@@ -55,7 +57,7 @@ class ResilientHomeStoreTest {
     }
 
     @Test
-    void anOutageOpensTheCircuitAndLookupsThenFailWithoutReachingTheStore() {
+    void anOutageMetByHomeLookupsOpensTheBreakerOfTheWholeDatabase() {
         down = true;
         for (int i = 0; i < 4; i++) {
             assertThatThrownBy(() -> store.home(HomeStore.Kind.USER, "alice").toCompletableFuture().join())
@@ -64,6 +66,9 @@ class ResilientHomeStoreTest {
 
         assertThatThrownBy(() -> store.claimIfAbsent(HomeStore.Kind.USER, "bob", "eu").toCompletableFuture().join())
                 .hasCauseInstanceOf(StorageUnavailableException.class);
+        assertThatThrownBy(() -> sameBackend.inboxHead("bob").toCompletableFuture().join())
+                .hasCauseInstanceOf(StorageUnavailableException.class).hasMessageContaining("circuit open");
         assertThat(calls).hasValue(4);
+        assertThat(messages.calls).hasValue(0);
     }
 }

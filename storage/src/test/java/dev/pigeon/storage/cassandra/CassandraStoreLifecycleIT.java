@@ -7,9 +7,9 @@ import dev.pigeon.storage.MessageDraft;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.SendClaim;
 import dev.pigeon.storage.StorageUnavailableException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,23 +29,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Connecting, migrations, closing and the bound on calls in progress. */
 class CassandraStoreLifecycleIT {
+    @RegisterExtension
+    static final ConnectedStore cassandra = new ConnectedStore();
     private static TestKeyspace keyspace;
     private static CassandraMessageStore store;
 
     @BeforeAll
-    static void connect() {
-        keyspace = TestKeyspace.create();
-        store = CassandraMessageStore.connect(keyspace.options());
-    }
-
-    @AfterAll
-    static void closeAndDrop() {
-        if (store != null) {
-            store.close();
-        }
-        if (keyspace != null) {
-            keyspace.close();
-        }
+    static void shorthands() {
+        keyspace = cassandra.keyspace();
+        store = cassandra.store();
     }
 
     @Test
