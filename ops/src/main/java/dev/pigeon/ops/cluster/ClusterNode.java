@@ -4,6 +4,7 @@ import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.StoredHomeDirectory;
 import dev.pigeon.ops.EdgeParts;
 import dev.pigeon.ops.JvmMetrics;
+import dev.pigeon.ops.RunningNode;
 import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
 import dev.pigeon.router.NodeBus;
@@ -40,17 +41,13 @@ import java.util.function.UnaryOperator;
  * sessions have unregistered), the Redis client and finally the store close. The node is ready once
  * the store and Redis answer and its node bus subscription is live.
  */
-public final class ClusterNode implements AutoCloseable {
+public final class ClusterNode extends RunningNode {
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
     /** Any user will do: readiness asks the store for an inbox head, which is one read. */
     private static final String READINESS_PROBE_USER = "readyz";
 
-    private final StartedParts parts;
-    private final GatewayServer gateway;
-
     private ClusterNode(StartedParts parts, GatewayServer gateway) {
-        this.parts = parts;
-        this.gateway = gateway;
+        super(parts, gateway);
     }
 
     /**
@@ -121,32 +118,6 @@ public final class ClusterNode implements AutoCloseable {
     /** What a node logs once it serves; {@link LocalCluster} waits for it. */
     static String upLine(String nodeId) {
         return "Pigeon cluster node " + nodeId + " is up";
-    }
-
-    /** The public port actually bound (useful with port 0). */
-    public int port() {
-        return gateway.port();
-    }
-
-    public int adminPort() {
-        return gateway.adminPort();
-    }
-
-    /** Stops the gateway (sessions are told to reconnect), then closes the rest newest first. Safe to call twice. */
-    public void stop() {
-        if (parts.closeAll()) {
-            log.info("stopped");
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
-    /** Blocks until {@link #stop} has finished. */
-    public void awaitStopped() {
-        parts.awaitClosed();
     }
 
     /** A client of one Redis server, sized for one node (Redisson's defaults suit a whole application server). */

@@ -4,6 +4,7 @@ import dev.pigeon.gateway.GatewayServer;
 import dev.pigeon.homing.SingleRegionHomeDirectory;
 import dev.pigeon.ops.EdgeParts;
 import dev.pigeon.ops.JvmMetrics;
+import dev.pigeon.ops.RunningNode;
 import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
 import dev.pigeon.router.LocalNodeBus;
@@ -27,17 +28,13 @@ import java.util.concurrent.TimeUnit;
  * assembles and starts it; {@link #stop} takes it apart in the reverse order, so that the gateway has
  * drained its sessions and in-flight sends before the router, the bus and finally the store close.
  */
-public final class EmbeddedPigeon implements AutoCloseable {
+public final class EmbeddedPigeon extends RunningNode {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPigeon.class);
     /** Any user will do: readiness asks the store for an inbox head, which touches the disk. */
     private static final String READINESS_PROBE_USER = "readyz";
 
-    private final StartedParts parts;
-    private final GatewayServer gateway;
-
     private EmbeddedPigeon(StartedParts parts, GatewayServer gateway) {
-        this.parts = parts;
-        this.gateway = gateway;
+        super(parts, gateway);
     }
 
     /**
@@ -71,35 +68,6 @@ public final class EmbeddedPigeon implements AutoCloseable {
             parts.closeAll();
             throw e;
         }
-    }
-
-    /** The public port actually bound (useful with port 0). */
-    public int port() {
-        return gateway.port();
-    }
-
-    public int adminPort() {
-        return gateway.adminPort();
-    }
-
-    /**
-     * Stops the gateway (sessions are told to reconnect, in-flight requests finish within the shutdown
-     * grace), then closes the router, the bus and the store, logging each step. Safe to call twice.
-     */
-    public void stop() {
-        if (parts.closeAll()) {
-            log.info("stopped");
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
-    /** Blocks until {@link #stop} has finished. */
-    public void awaitStopped() {
-        parts.awaitClosed();
     }
 
     private static CompletionStage<Boolean> storeAnswers(MessageStore store, Duration timeout) {
