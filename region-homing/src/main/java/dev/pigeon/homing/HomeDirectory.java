@@ -1,5 +1,7 @@
 package dev.pigeon.homing;
 
+import dev.pigeon.storage.HomeStore;
+
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -14,6 +16,9 @@ public interface HomeDirectory {
     CompletionStage<Home> homeOfUser(String user);
 
     CompletionStage<Home> homeOfConversation(String conversation);
+
+    /** Drops any cached copy of the home of {@code id}, which moved: the next lookup reads it again. */
+    void forget(HomeStore.Kind kind, String id);
 
     default boolean isLocal(Home home) {
         return localRegion().equals(home.region());

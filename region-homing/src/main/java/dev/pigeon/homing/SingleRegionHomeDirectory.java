@@ -1,5 +1,7 @@
 package dev.pigeon.homing;
 
+import dev.pigeon.storage.HomeStore;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -24,5 +26,10 @@ public final class SingleRegionHomeDirectory implements HomeDirectory {
     @Override
     public CompletionStage<Home> homeOfConversation(String conversation) {
         return CompletableFuture.completedFuture(home);
+    }
+
+    /** Homes never move here, and nothing is cached. */
+    @Override
+    public void forget(HomeStore.Kind kind, String id) {
     }
 }

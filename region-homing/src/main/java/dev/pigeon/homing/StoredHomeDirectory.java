@@ -67,7 +67,7 @@ public final class StoredHomeDirectory implements HomeDirectory {
         return home(Kind.CONVERSATION, conversation, () -> firstContactRegion(conversation));
     }
 
-    /** Drops the cached home of {@code id}: the next lookup reads the store. */
+    @Override
     public void forget(Kind kind, String id) {
         cache.remove(kind, id);
     }
@@ -100,7 +100,7 @@ public final class StoredHomeDirectory implements HomeDirectory {
     }
 
     private static Home toHome(StoredHome stored) {
-        return new Home(stored.region(), stored.epoch());
+        return new Home(stored.region(), stored.epoch(), stored.movingTo());
     }
 
     @FunctionalInterface

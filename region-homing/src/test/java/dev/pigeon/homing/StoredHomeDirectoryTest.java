@@ -3,7 +3,9 @@ package dev.pigeon.homing;
 import dev.pigeon.storage.HomeStore;
 import dev.pigeon.storage.HomeStore.Kind;
 import dev.pigeon.storage.StorageUnavailableException;
+import dev.pigeon.storage.HomedId;
 import dev.pigeon.storage.StoredHome;
+import dev.pigeon.storage.StreamStart;
 import dev.pigeon.storage.embedded.EmbeddedMessageStore;
 import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -184,6 +187,26 @@ class StoredHomeDirectoryTest {
         @Override
         public CompletionStage<Optional<StoredHome>> move(Kind kind, String id, long expectedEpoch, String newRegion) {
             return delegate.move(kind, id, expectedEpoch, newRegion);
+        }
+
+        @Override
+        public CompletionStage<Optional<StoredHome>> markMoving(Kind kind, String id, long expectedEpoch, String toRegion) {
+            return delegate.markMoving(kind, id, expectedEpoch, toRegion);
+        }
+
+        @Override
+        public CompletionStage<Long> recordStreamStart(Kind kind, String id, long epoch, long proposedStart) {
+            return delegate.recordStreamStart(kind, id, epoch, proposedStart);
+        }
+
+        @Override
+        public CompletionStage<List<StreamStart>> streamStarts(Kind kind, String id) {
+            return delegate.streamStarts(kind, id);
+        }
+
+        @Override
+        public CompletionStage<List<HomedId>> homedIn(String region) {
+            return delegate.homedIn(region);
         }
     }
 }

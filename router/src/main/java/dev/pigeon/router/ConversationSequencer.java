@@ -2,8 +2,10 @@ package dev.pigeon.router;
 
 import dev.pigeon.protocol.ConversationId;
 import dev.pigeon.protocol.LogEntry;
+import dev.pigeon.router.region.Placement;
 import dev.pigeon.storage.MessageDraft;
 import dev.pigeon.storage.MessageStore;
+import dev.pigeon.storage.StorageUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A retry of a message that is already behind the mark only looks up the sender's {@code seq}:
  * its other members have it, and anyone else would now get it out of order.
+ *
+ * <p>With several regions the same holds per region: a region places entries into the inboxes of
+ * its own members only, under its own fan-out mark, whether the conversation is homed here (a send)
+ * or elsewhere (entries pushed over the region link, {@link #placePushed}).
  */
 final class ConversationSequencer {
     private static final Logger log = LoggerFactory.getLogger(ConversationSequencer.class);
@@ -49,6 +55,8 @@ final class ConversationSequencer {
     private final MessageStore store;
     private final StoreCalls calls;
     private final Membership membership;
+    private final RegionRouting routing;
+    private final MovedMemberRepair repair;
     private final KeyedLanes lanes;
     private final BoundedMap<String, Long> marks = new BoundedMap<>(REMEMBERED_MARKS);
 
@@ -59,10 +67,13 @@ final class ConversationSequencer {
         }
     }
 
-    ConversationSequencer(MessageStore store, StoreCalls calls, Membership membership, Executor executor) {
+    ConversationSequencer(MessageStore store, StoreCalls calls, Membership membership, RegionRouting routing,
+                          MovedMemberRepair repair, Executor executor) {
+        this.repair = repair;
         this.store = store;
         this.calls = calls;
         this.membership = membership;
+        this.routing = routing;
         this.lanes = new KeyedLanes(executor);
     }
 
@@ -85,10 +96,45 @@ final class ConversationSequencer {
 
     private CompletableFuture<Placed> place(LogEntry entry, List<String> members, long mark) {
         if (entry.convSeq() <= mark) {
-            return appendToInboxes(List.of(entry.from()), entry).thenApply(seqs -> new Placed(entry, seqs));
+            return appendToLocalInboxes(List.of(entry.from()), entry).thenApply(seqs -> new Placed(entry, seqs));
         }
-        return appendToInboxes(members, entry)
+        return appendToLocalInboxes(members, entry)
                 .thenCompose(seqs -> raiseMark(entry).thenApply(raised -> new Placed(entry, seqs)));
+    }
+
+    /**
+     * Places entries of a conversation homed in another region (oldest first, contiguous) into this
+     * region's members, after this region's mark. Entries starting beyond the mark + 1 place
+     * nothing: the answer's mark tells the sender where to start. Completes with the mark reached
+     * and, for the newest entry, the seqs of the members placed now, or the sender's seq when it
+     * is homed here and the entry was placed before.
+     */
+    CompletableFuture<Placement> placePushed(String conversation, List<LogEntry> entries) {
+        return lanes.run(conversation, () -> {
+            long known = rememberedMark(conversation);
+            LogEntry newest = entries.get(entries.size() - 1);
+            CompletableFuture<Long> mark = known >= newest.convSeq()
+                    ? CompletableFuture.completedFuture(known)
+                    : calls.call(() -> store.fanOutMark(conversation)).thenApply(stored -> Math.max(stored, known));
+            return mark.thenCompose(current -> {
+                if (entries.get(0).convSeq() > current + 1) {
+                    return CompletableFuture.completedFuture(new Placement(current, Map.of()));
+                }
+                CompletableFuture<Map<String, Long>> chain = CompletableFuture.completedFuture(Map.of());
+                for (LogEntry entry : entries) {
+                    if (entry.convSeq() <= current) {
+                        continue;
+                    }
+                    chain = chain.thenCompose(previous -> membership.members(ConversationId.parse(conversation))
+                            .thenCompose(members -> appendToLocalInboxes(members, entry))
+                            .thenCompose(seqs -> raiseMark(entry).thenApply(raised -> seqs)));
+                }
+                return chain.thenCompose(seqs -> newest.convSeq() > current || !seqs.isEmpty()
+                        ? CompletableFuture.completedFuture(new Placement(newest.convSeq(), seqs))
+                        : appendToLocalInboxes(List.of(newest.from()), newest)
+                                .thenApply(senderSeq -> new Placement(Math.max(current, newest.convSeq()), senderSeq)));
+            });
+        });
     }
 
     /**
@@ -121,19 +167,27 @@ final class ConversationSequencer {
             List<LogEntry> page = new ArrayList<>(newestFirst);
             Collections.reverse(page);
             if (page.isEmpty() || page.get(0).convSeq() != mark + 1) {
-                throw new IllegalStateException("log of " + conversation + " has no entry " + (mark + 1)
-                        + " although a later one exists");
+                // a log homed in another region may not have reached this data centre yet
+                throw new StorageUnavailableException("log of " + conversation + " has no entry " + (mark + 1)
+                        + " here although a later one exists", null);
             }
             log.debug("placing {} entries of {} after mark {} before {}", page.size(), conversation, mark, convSeq);
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (LogEntry unplaced : page) {
                 chain = chain.thenCompose(done -> membership.members(ConversationId.parse(conversation))
-                        .thenCompose(members -> appendToInboxes(members, unplaced))
+                        .thenCompose(members -> appendToLocalInboxes(members, unplaced))
                         .thenCompose(seqs -> raiseMark(unplaced)));
             }
             long last = page.get(page.size() - 1).convSeq();
             return chain.thenCompose(done -> catchUp(conversation, last, convSeq));
         });
+    }
+
+    /** Appends the entry to the inboxes of the members homed in this region, filling first what a move left out. */
+    private CompletableFuture<Map<String, Long>> appendToLocalInboxes(List<String> members, LogEntry entry) {
+        return routing.split(members).thenCompose(split -> CompletableFuture.allOf(split.moved().stream()
+                        .map(member -> repair.before(member, entry)).toArray(CompletableFuture[]::new))
+                .thenCompose(repaired -> appendToInboxes(split.local(), entry)));
     }
 
     /**

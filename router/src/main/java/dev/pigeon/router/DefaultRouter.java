@@ -1,11 +1,14 @@
 package dev.pigeon.router;
 
+import dev.pigeon.homing.Home;
 import dev.pigeon.homing.HomeDirectory;
 import dev.pigeon.protocol.ConversationId;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.protocol.ProtocolException;
+import dev.pigeon.router.region.RegionAdmin;
+import dev.pigeon.router.region.RegionCalls;
 import dev.pigeon.storage.Group;
 import dev.pigeon.storage.InboxEntry;
 import dev.pigeon.storage.MessageStore;
@@ -49,6 +52,11 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
     private final LocalSessions sessions;
     private final AutoCloseable groupChanges;
     private final Counter receipts;
+    private final RegionRouting routing;
+    private final MovedMemberRepair repair;
+    private final RegionParts regions;
+    private final LocalRegionCalls regionCalls;
+    private final RegionOperations regionOperations;
 
     private DefaultRouter(Builder builder) {
         this.validator = builder.validator;
@@ -60,15 +68,48 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
         this.groupChanges = builder.bus.subscribeGroupChanges(membership::forget);
         this.sessions = new LocalSessions(builder.nodeId, builder.presence, builder.bus, calls, builder.clock,
                 builder.heartbeatInterval, builder.meterRegistry);
-        this.fanOut = new FanOut(builder.presence, builder.bus, sessions, calls, builder.meterRegistry);
-        this.sequencer = new ConversationSequencer(store, calls, membership, ForkJoinPool.commonPool());
-        this.sends = new SendPipeline(validator, homes, store, calls, membership, sequencer,
+        this.regions = builder.regions;
+        this.routing = regions == null
+                ? RegionRouting.oneRegion(homes, store, calls)
+                : RegionRouting.regions(homes, store, calls, regions.link(), regions.regionStore(), regions.states());
+        this.fanOut = new FanOut(builder.presence, builder.bus, sessions, calls, builder.meterRegistry,
+                routing::deliverElsewhere);
+        this.repair = new MovedMemberRepair(store, calls, builder.clock);
+        this.sequencer = new ConversationSequencer(store, calls, membership, routing, repair, ForkJoinPool.commonPool());
+        this.sends = new SendPipeline(validator, homes, store, calls, membership, sequencer, routing,
                 new UserRateLimiters(limits.sendsPerSecond(), builder.clock), fanOut, builder.clock,
                 builder.meterRegistry);
         this.groups = new GroupService(store, calls, membership, builder.bus, limits.maxGroupMembers());
         this.receipts = Counter.builder("pigeon.router.receipts")
                 .description("read markers that moved and were sent to the other members")
                 .register(builder.meterRegistry);
+        if (regions == null) {
+            this.regionCalls = null;
+            this.regionOperations = null;
+        } else {
+            this.regionCalls = new LocalRegionCalls(sends, sequencer, fanOut, this, homes, routing,
+                    () -> builder.presence.stats().thenApply(stats -> List.copyOf(stats.byNode().keySet())));
+            this.regionOperations = new RegionOperations(regions, homes, routing, repair, membership, calls,
+                    this::disconnect, sends::sendForwarded, builder.nodeId, builder.clock, builder.meterRegistry);
+        }
+    }
+
+    /** What the other regions may ask of this one over the region link; empty with one region. */
+    public Optional<RegionCalls> regionCalls() {
+        return Optional.ofNullable(regionCalls);
+    }
+
+    /**
+     * Learns from the other regions and from storage which regions are declared lost, this one
+     * included: a node whose region was failed over must not write as a home. Call before serving.
+     */
+    public CompletionStage<Void> learnRegionStanding() {
+        return regionOperations == null ? CompletableFuture.completedFuture(null) : regionOperations.learnStanding();
+    }
+
+    /** Region status, re-homing, failover and reconciliation for the admin API; empty with one region. */
+    public Optional<RegionAdmin> regionAdmin() {
+        return Optional.ofNullable(regionOperations);
     }
 
     public static Builder builder() {
@@ -83,31 +124,63 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
     /** {@code upTo} beyond the inbox head counts as the head. */
     @Override
     public CompletionStage<Void> ack(String user, String device, long upTo) {
+        return ack(user, device, upTo, true);
+    }
+
+    /** An ack another region forwarded here, the user's home. */
+    CompletionStage<Void> ackAtHome(String user, String device, long upTo) {
+        return ack(user, device, upTo, false);
+    }
+
+    private CompletionStage<Void> ack(String user, String device, long upTo, boolean mayForward) {
         return Failures.settle(() -> {
             if (device == null || device.isEmpty()) {
                 throw ProtocolException.badRequest("device is missing");
             }
             long requested = validator.ack(new Frame.Ack(null, upTo)).upTo();
-            return requireHomedHere(user)
-                    .thenCompose(home -> calls.call(() -> store.inboxHead(user)))
-                    .thenCompose(head -> calls.call(() -> store.advanceDeliveredOffset(user, device, Math.min(requested, head))))
-                    .thenApply(stored -> null);
+            return userHome(user).thenCompose(home -> {
+                if (mayForward && isAway(home)) {
+                    return calls.call(() -> routing.to(home.region()).ack(user, device, requested));
+                }
+                routing.requireWritableHere(user, home);
+                return calls.call(() -> store.inboxHead(user))
+                        .thenCompose(head -> calls.call(() -> store.advanceDeliveredOffset(user, device, Math.min(requested, head))))
+                        .thenApply(stored -> null);
+            });
         });
     }
 
     /** {@code upTo} beyond the conversation's newest {@code conv_seq} counts as that. */
     @Override
     public CompletionStage<Void> read(String user, String conversation, long upTo) {
+        return read(user, conversation, upTo, true);
+    }
+
+    /** A read marker another region forwarded here, the user's home. */
+    CompletionStage<Void> readAtHome(String user, String conversation, long upTo) {
+        return read(user, conversation, upTo, false);
+    }
+
+    private CompletionStage<Void> read(String user, String conversation, long upTo, boolean mayForward) {
         return Failures.settle(() -> {
             Frame.Read request = validator.read(new Frame.Read(null, conversation, upTo));
             ConversationId id = ConversationId.parse(request.conversation());
-            return requireHomedHere(user)
-                    .thenCompose(home -> membership.requireMember(user, id))
-                    .thenCompose(members -> conversationHead(id)
-                            .thenCompose(head -> advanceReadMarker(user, id, Math.min(request.upTo(), head)))
-                            .thenAccept(moved -> moved.ifPresent(marker ->
-                                    sendReceipt(user, members, new Frame.Receipt(id.value(), user, marker)))));
+            return userHome(user).thenCompose(home -> {
+                if (mayForward && isAway(home)) {
+                    return calls.call(() -> routing.to(home.region()).read(user, id.value(), request.upTo()));
+                }
+                routing.requireWritableHere(user, home);
+                return readHere(user, id, request.upTo());
+            });
         });
+    }
+
+    private CompletableFuture<Void> readHere(String user, ConversationId id, long upTo) {
+        return membership.requireMember(user, id)
+                .thenCompose(members -> conversationHead(id)
+                        .thenCompose(head -> advanceReadMarker(user, id, Math.min(upTo, head)))
+                        .thenAccept(moved -> moved.ifPresent(marker ->
+                                sendReceipt(user, members, new Frame.Receipt(id.value(), user, marker)))));
     }
 
     /** {@code since} beyond the head counts as the head: nothing is replayed. */
@@ -178,6 +251,9 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
 
     @Override
     public void close() {
+        if (regionOperations != null) {
+            regionOperations.close();
+        }
         sessions.close();
         try {
             groupChanges.close();
@@ -200,21 +276,28 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
                         .thenApply(after -> after > before ? Optional.of(after) : Optional.empty()));
     }
 
-    /** A user's offsets are written only in their home region. */
-    private CompletableFuture<Void> requireHomedHere(String user) {
-        return calls.call(() -> homes.homeOfUser(user)).thenAccept(home -> {
-            if (!homes.isLocal(home)) {
-                throw ProtocolException.unavailable(user + " is homed in region " + home.region());
-            }
-        });
+    private CompletableFuture<Home> userHome(String user) {
+        return calls.call(() -> homes.homeOfUser(user));
     }
 
-    /** Completes once every entry is in all its members' inboxes: what a reader is shown, every member has. */
+    /** A user's offsets are written only in their home region: from elsewhere they travel there. */
+    private boolean isAway(Home home) {
+        return !homes.isLocal(home) && routing.multiRegion();
+    }
+
+    /**
+     * Completes once every entry is in all its members' inboxes: what a reader is shown, every member
+     * has. Only this region places what its conversations' sends left unplaced; entries of
+     * conversations homed elsewhere are shown as this data centre has them.
+     */
     private CompletableFuture<Void> placed(List<LogEntry> entries) {
         Map<String, Long> newest = new HashMap<>();
         entries.forEach(entry -> newest.merge(entry.conversation(), entry.convSeq(), Math::max));
         return CompletableFuture.allOf(newest.entrySet().stream()
-                .map(conversation -> sequencer.placedThrough(conversation.getKey(), conversation.getValue()))
+                .map(conversation -> calls.call(() -> homes.homeOfConversation(conversation.getKey()))
+                        .thenCompose(home -> homes.isLocal(home) || !routing.multiRegion()
+                                ? sequencer.placedThrough(conversation.getKey(), conversation.getValue())
+                                : CompletableFuture.<Void>completedFuture(null)))
                 .toArray(CompletableFuture[]::new));
     }
 
@@ -241,8 +324,15 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT;
         private Duration groupCacheTtl = DEFAULT_GROUP_CACHE_TTL;
+        private RegionParts regions;
 
         private Builder() {
+        }
+
+        /** Makes this node one of several regions' (docs/regions.md); without it the node's region is the only one. */
+        public Builder regions(RegionParts regions) {
+            this.regions = regions;
+            return this;
         }
 
         public Builder nodeId(String nodeId) {

@@ -5,18 +5,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Carries deliveries to the sessions of their recipients: straight to this node's own sessions,
  * then, after one batched presence lookup for all recipients, one bus publish per (other node,
  * recipient). A presence lookup that fails or hangs (Redis away) costs only the other nodes' live
- * deliveries; their sessions catch up from the inbox.
+ * deliveries; their sessions catch up from the inbox. With several regions, every delivery is
+ * also handed to the other regions (their nodes hold sessions of away users), which publish it to
+ * their own nodes only.
  */
 final class FanOut {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
@@ -27,8 +31,11 @@ final class FanOut {
     private final StoreCalls calls;
     private final MeterRegistry registry;
     private final Counter failures;
+    private final Consumer<List<Delivery>> otherRegions;
 
-    FanOut(Presence presence, NodeBus bus, LocalSessions local, StoreCalls calls, MeterRegistry registry) {
+    FanOut(Presence presence, NodeBus bus, LocalSessions local, StoreCalls calls, MeterRegistry registry,
+           Consumer<List<Delivery>> otherRegions) {
+        this.otherRegions = otherRegions;
         this.presence = presence;
         this.bus = bus;
         this.local = local;
@@ -46,6 +53,17 @@ final class FanOut {
      * {@code pigeon.router.fanout.failures}), this node's sessions having had their deliveries anyway.
      */
     CompletableFuture<Integer> publish(Collection<String> users, Function<String, Delivery> deliveryFor, String kind) {
+        List<Delivery> deliveries = new ArrayList<>(users.size());
+        users.forEach(user -> deliveries.add(deliveryFor.apply(user)));
+        if (!deliveries.isEmpty()) {
+            otherRegions.accept(deliveries);
+        }
+        return publishInRegion(users, deliveryFor, kind);
+    }
+
+    /** As {@link #publish}, to this region's nodes only: for deliveries another region handed over. */
+    CompletableFuture<Integer> publishInRegion(Collection<String> users, Function<String, Delivery> deliveryFor,
+                                               String kind) {
         if (users.isEmpty()) {
             return CompletableFuture.completedFuture(0);
         }

@@ -13,6 +13,8 @@ import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.SendClaim;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * idempotent, so a retry of the same send re-runs them all and answers the same {@code sent}.
  */
 final class SendPipeline {
+    private static final Logger log = LoggerFactory.getLogger(SendPipeline.class);
     private static final String TEXT = "text";
 
     private final FrameValidator validator;
@@ -38,14 +41,16 @@ final class SendPipeline {
     private final StoreCalls calls;
     private final Membership membership;
     private final ConversationSequencer sequencer;
+    private final RegionRouting routing;
     private final UserRateLimiters rateLimiters;
     private final FanOut fanOut;
     private final Clock clock;
     private final MeterRegistry registry;
 
     SendPipeline(FrameValidator validator, HomeDirectory homes, MessageStore store, StoreCalls calls, Membership membership,
-                 ConversationSequencer sequencer, UserRateLimiters rateLimiters, FanOut fanOut, Clock clock,
-                 MeterRegistry registry) {
+                 ConversationSequencer sequencer, RegionRouting routing, UserRateLimiters rateLimiters, FanOut fanOut,
+                 Clock clock, MeterRegistry registry) {
+        this.routing = routing;
         this.validator = validator;
         this.homes = homes;
         this.store = store;
@@ -59,10 +64,22 @@ final class SendPipeline {
     }
 
     CompletableFuture<Frame.Sent> send(String sender, Frame.Send frame) {
+        return send(sender, frame, false);
+    }
+
+    /**
+     * A send another region forwarded here, its conversation's home: run here or refused
+     * {@code unavailable} (never forwarded again, so regions that disagree on a home cannot loop).
+     */
+    CompletableFuture<Frame.Sent> sendForwarded(String sender, Frame.Send frame) {
+        return send(sender, frame, true);
+    }
+
+    private CompletableFuture<Frame.Sent> send(String sender, Frame.Send frame, boolean forwarded) {
         Timer.Sample sample = Timer.start(registry);
         CompletableFuture<Frame.Sent> result = new CompletableFuture<>();
         // the outcome is counted before the caller hears it
-        Failures.settle(() -> accept(sender, frame), frame.replyRef()).whenComplete((sent, failure) -> {
+        Failures.settle(() -> accept(sender, frame, forwarded), frame.replyRef()).whenComplete((sent, failure) -> {
             sample.stop(Timer.builder("pigeon.router.sends")
                     .description("sends by outcome: sent or the error code")
                     .tag("outcome", failure == null ? "sent" : Failures.toProtocol(failure).code().wireName())
@@ -76,20 +93,22 @@ final class SendPipeline {
         return result;
     }
 
-    private CompletableFuture<Frame.Sent> accept(String sender, Frame.Send frame) {
+    private CompletableFuture<Frame.Sent> accept(String sender, Frame.Send frame, boolean forwarded) {
         Frame.Send send = validator.send(frame, sender);
-        if (!rateLimiters.tryAcquire(sender)) {
+        // a forwarded send was limited where it entered
+        if (!forwarded && !rateLimiters.tryAcquire(sender)) {
             throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many sends, slow down");
         }
         ConversationId conversation = ConversationId.parse(send.conversation());
-        return calls.call(() -> homes.homeOfConversation(conversation.value()))
-                .thenCompose(home -> {
-                    if (!homes.isLocal(home)) {
-                        throw ProtocolException.unavailable(conversation + " is homed in region " + home.region());
-                    }
-                    return membership.requireMember(sender, conversation);
-                })
-                .thenCompose(members -> claim(sender, send).thenCompose(claimed -> persist(sender, send, members)));
+        return calls.call(() -> homes.homeOfConversation(conversation.value())).thenCompose(home -> {
+            if (!homes.isLocal(home) && !forwarded && routing.multiRegion()) {
+                // writes travel home: the conversation's home region runs the send
+                return calls.call(() -> routing.to(home.region()).send(sender, send));
+            }
+            routing.requireWritableHere(conversation.value(), home);
+            return membership.requireMember(sender, conversation)
+                    .thenCompose(members -> claim(sender, send).thenCompose(claimed -> persist(sender, send, members)));
+        });
     }
 
     /** Claims the client id; an earlier claim for another conversation or body is a {@code conflict}. */
@@ -106,11 +125,45 @@ final class SendPipeline {
     private CompletableFuture<Frame.Sent> persist(String sender, Frame.Send send, List<String> members) {
         MessageDraft draft = new MessageDraft(send.conversation(), sender, send.id(), send.body(), send.format(),
                 clock.millis());
-        return sequencer.append(draft, members).thenApply(placed -> {
-            fanOut(placed);
-            LogEntry entry = placed.entry();
-            return new Frame.Sent(send.replyRef(), send.id(), entry.conversation(), entry.convSeq(),
-                    placed.seqs().get(sender), entry.ts());
+        return sequencer.append(draft, members).thenCompose(placed -> routing.owe(placed.entry(), members)
+                .thenCompose(regions -> senderSeq(sender, placed).thenApply(seq -> {
+                    fanOut(placed);
+                    LogEntry entry = placed.entry();
+                    regions.forEach(region -> pushLater(region, entry));
+                    return new Frame.Sent(send.replyRef(), send.id(), entry.conversation(), entry.convSeq(), seq,
+                            entry.ts());
+                })));
+    }
+
+    /** The sender's seq of the entry: placed here, or by the sender's home region, asked now. */
+    private CompletableFuture<Long> senderSeq(String sender, ConversationSequencer.Placed placed) {
+        Long here = placed.seqs().get(sender);
+        if (here != null) {
+            return CompletableFuture.completedFuture(here);
+        }
+        LogEntry entry = placed.entry();
+        return calls.call(() -> homes.homeOfUser(sender)).thenCompose(home -> {
+            if (homes.isLocal(home) || home.moving()) {
+                throw ProtocolException.unavailable(sender + " is moving homes; try again");
+            }
+            return routing.push(home.region(), entry.conversation(), entry.convSeq()).thenApply(placement -> {
+                Long seq = placement.seqs().get(sender);
+                if (seq == null) {
+                    throw ProtocolException.unavailable("region " + home.region() + " did not place the message for "
+                            + sender + " yet; try again");
+                }
+                return seq;
+            });
+        });
+    }
+
+    /** Pushes the entry to a region with members; the outbox forwarder retries whatever fails here. */
+    private void pushLater(String region, LogEntry entry) {
+        routing.push(region, entry.conversation(), entry.convSeq()).whenComplete((placement, failure) -> {
+            if (failure != null) {
+                log.debug("push of {} {} to region {} failed ({}); the outbox keeps it", entry.conversation(),
+                        entry.convSeq(), region, Failures.unwrap(failure).toString());
+            }
         });
     }
 

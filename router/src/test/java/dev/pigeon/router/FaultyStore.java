@@ -56,6 +56,16 @@ final class FaultyStore implements MessageStore {
     }
 
     @Override
+    public CompletionStage<Optional<LogEntry>> logEntryOf(String conversation, String from, String id) {
+        return delegate.logEntryOf(conversation, from, id);
+    }
+
+    @Override
+    public CompletionStage<Optional<Long>> inboxSeqOf(String user, String conversation, long convSeq) {
+        return delegate.inboxSeqOf(user, conversation, convSeq);
+    }
+
+    @Override
     public CompletionStage<Long> inboxHead(String user) {
         return delegate.inboxHead(user);
     }

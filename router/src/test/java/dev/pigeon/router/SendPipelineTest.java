@@ -4,6 +4,7 @@ import dev.pigeon.homing.Home;
 import dev.pigeon.homing.HomeDirectory;
 import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
+import dev.pigeon.storage.HomeStore;
 import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.storage.InboxEntry;
 import org.junit.jupiter.api.Test;
@@ -201,6 +202,10 @@ class SendPipelineTest {
             @Override
             public CompletionStage<Home> homeOfConversation(String conversation) {
                 return CompletableFuture.completedFuture(new Home("far", 1));
+            }
+
+            @Override
+            public void forget(HomeStore.Kind kind, String id) {
             }
         };
         try (DefaultRouter router = DefaultRouter.builder().nodeId("node-2").store(fixture.store).homes(elsewhere)

@@ -1,5 +1,6 @@
 package dev.pigeon.storage;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -31,4 +32,30 @@ public interface HomeStore {
      * is another one (re-read it with {@link #home} and decide again).
      */
     CompletionStage<Optional<StoredHome>> move(Kind kind, String id, long expectedEpoch, String newRegion);
+
+    /**
+     * Marks a planned move of {@code id} to {@code toRegion}, only if its home is still at
+     * {@code expectedEpoch} and not moving: the home as marked, empty otherwise. Its region and
+     * epoch stay until {@link #move}, which clears the mark.
+     */
+    CompletionStage<Optional<StoredHome>> markMoving(Kind kind, String id, long expectedEpoch, String toRegion);
+
+    /**
+     * Records that the stream of {@code id} under {@code epoch} (at least 2) starts at
+     * {@code proposedStart}, unless a start is already recorded for that epoch; either way the start
+     * that holds now. Of concurrent records exactly one wins.
+     */
+    CompletionStage<Long> recordStreamStart(Kind kind, String id, long epoch, long proposedStart);
+
+    /** The starts recorded for {@code id}'s epochs after the first, by epoch ascending. */
+    CompletionStage<List<StreamStart>> streamStarts(Kind kind, String id);
+
+    /**
+     * Everything homed in {@code region} now, with its home (a home being moved away is still
+     * listed, with {@link StoredHome#movingTo()} set). Read from an index written after each claim
+     * and move: a store that cannot write both at once may miss an id whose claim or move was cut
+     * short by a crash, until a later claim of that id (which finds it homed) writes the index
+     * again. Ids that have moved away are never listed.
+     */
+    CompletionStage<List<HomedId>> homedIn(String region);
 }

@@ -40,6 +40,12 @@ public interface MessageStore extends AutoCloseable {
      */
     CompletionStage<Long> appendToInbox(String user, LogEntry entry);
 
+    /** The log entry appended for (conversation, from, id), if any: a lookup by natural key that writes nothing. */
+    CompletionStage<Optional<LogEntry>> logEntryOf(String conversation, String from, String id);
+
+    /** The {@code seq} at which a user's inbox holds (conversation, conv_seq), if it does; writes nothing. */
+    CompletionStage<Optional<Long>> inboxSeqOf(String user, String conversation, long convSeq);
+
     /** Inbox entries with {@code seq > afterSeq}, oldest first, at most {@code limit}. */
     CompletionStage<List<InboxEntry>> readInbox(String user, long afterSeq, int limit);
 

@@ -1,6 +1,7 @@
 package dev.pigeon.router.redis;
 
 import dev.pigeon.router.Delivery;
+import dev.pigeon.router.DeliveryCodec;
 import dev.pigeon.router.NodeBus;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RShardedTopic;

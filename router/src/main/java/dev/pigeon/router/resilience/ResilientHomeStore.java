@@ -1,8 +1,11 @@
 package dev.pigeon.router.resilience;
 
 import dev.pigeon.storage.HomeStore;
+import dev.pigeon.storage.HomedId;
 import dev.pigeon.storage.StoredHome;
+import dev.pigeon.storage.StreamStart;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -34,5 +37,25 @@ public final class ResilientHomeStore implements HomeStore {
     @Override
     public CompletionStage<Optional<StoredHome>> move(Kind kind, String id, long expectedEpoch, String newRegion) {
         return guard.call(() -> delegate.move(kind, id, expectedEpoch, newRegion));
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredHome>> markMoving(Kind kind, String id, long expectedEpoch, String toRegion) {
+        return guard.call(() -> delegate.markMoving(kind, id, expectedEpoch, toRegion));
+    }
+
+    @Override
+    public CompletionStage<Long> recordStreamStart(Kind kind, String id, long epoch, long proposedStart) {
+        return guard.call(() -> delegate.recordStreamStart(kind, id, epoch, proposedStart));
+    }
+
+    @Override
+    public CompletionStage<List<StreamStart>> streamStarts(Kind kind, String id) {
+        return guard.call(() -> delegate.streamStarts(kind, id));
+    }
+
+    @Override
+    public CompletionStage<List<HomedId>> homedIn(String region) {
+        return guard.call(() -> delegate.homedIn(region));
     }
 }

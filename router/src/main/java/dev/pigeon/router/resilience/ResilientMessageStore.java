@@ -55,6 +55,16 @@ public final class ResilientMessageStore implements MessageStore {
     }
 
     @Override
+    public CompletionStage<Optional<LogEntry>> logEntryOf(String conversation, String from, String id) {
+        return guard.call(() -> delegate.logEntryOf(conversation, from, id));
+    }
+
+    @Override
+    public CompletionStage<Optional<Long>> inboxSeqOf(String user, String conversation, long convSeq) {
+        return guard.call(() -> delegate.inboxSeqOf(user, conversation, convSeq));
+    }
+
+    @Override
     public CompletionStage<Long> inboxHead(String user) {
         return guard.call(() -> delegate.inboxHead(user));
     }

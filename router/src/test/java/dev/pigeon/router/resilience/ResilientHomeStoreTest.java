@@ -2,11 +2,14 @@ package dev.pigeon.router.resilience;
 
 import dev.pigeon.storage.HomeStore;
 import dev.pigeon.storage.StorageUnavailableException;
+import dev.pigeon.storage.HomedId;
 import dev.pigeon.storage.StoredHome;
+import dev.pigeon.storage.StreamStart;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,6 +36,26 @@ class ResilientHomeStoreTest {
         @Override
         public CompletionStage<Optional<StoredHome>> move(Kind kind, String id, long expectedEpoch, String newRegion) {
             return answer(Optional.of(new StoredHome(newRegion, expectedEpoch + 1)));
+        }
+
+        @Override
+        public CompletionStage<Optional<StoredHome>> markMoving(Kind kind, String id, long expectedEpoch, String toRegion) {
+            return answer(Optional.of(new StoredHome("eu", expectedEpoch, toRegion)));
+        }
+
+        @Override
+        public CompletionStage<Long> recordStreamStart(Kind kind, String id, long epoch, long proposedStart) {
+            return answer(proposedStart);
+        }
+
+        @Override
+        public CompletionStage<List<StreamStart>> streamStarts(Kind kind, String id) {
+            return answer(List.of());
+        }
+
+        @Override
+        public CompletionStage<List<HomedId>> homedIn(String region) {
+            return answer(List.of());
         }
 
         private <T> CompletionStage<T> answer(T value) {

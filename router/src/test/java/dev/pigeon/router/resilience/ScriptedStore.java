@@ -71,6 +71,16 @@ final class ScriptedStore implements MessageStore {
     }
 
     @Override
+    public CompletionStage<Optional<LogEntry>> logEntryOf(String conversation, String from, String id) {
+        return answer(Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<Optional<Long>> inboxSeqOf(String user, String conversation, long convSeq) {
+        return answer(Optional.empty());
+    }
+
+    @Override
     public CompletionStage<Long> inboxHead(String user) {
         return answer(42L);
     }

@@ -6,12 +6,15 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.storage.Group;
 import dev.pigeon.storage.HomeStore;
+import dev.pigeon.storage.HomedId;
 import dev.pigeon.storage.InboxEntry;
 import dev.pigeon.storage.MessageDraft;
 import dev.pigeon.storage.MessageStore;
+import dev.pigeon.storage.RegionStore;
 import dev.pigeon.storage.SendClaim;
 import dev.pigeon.storage.StorageUnavailableException;
 import dev.pigeon.storage.StoredHome;
+import dev.pigeon.storage.StreamStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -42,8 +43,12 @@ import java.util.function.Supplier;
  * {@code send_claims ((sender, client_id))} expire after a TTL; {@code read_offsets ((user),
  * conversation)}, {@code delivered_offsets ((user), device)}, {@code groups ((name))} with a member
  * set, and {@code homes ((kind, id)) -> region, epoch} for region homing of users and conversations
- * ({@code user_home} of the first schema is superseded by it and unused). Log and inbox rows carry
- * the {@code home_epoch} under which they were written (1 until homes move).
+ * ({@code user_home} of the first schema is superseded by it and unused), with {@code moving_to}
+ * during a planned move, {@code stream_starts ((kind, id), epoch) -> start} and the index
+ * {@code homes_by_region ((region), kind, id)}. Log and inbox rows carry the {@code home_epoch}
+ * under which they were written (1 until homes move). What regions keep about each other
+ * ({@code region_beats}, {@code region_outbox}, {@code user_conversations}, {@code region_failovers},
+ * {@code recoveries}) is reached through {@link #regions()}.
  *
  * <h2>Positions: contiguous, unique and idempotent without any counter</h2>
  * No counter in Redis or in memory is trusted: a counter that restarts behind can hand out a
@@ -88,13 +93,16 @@ import java.util.function.Supplier;
  * EXISTS} for the first marker. Groups are created with {@code IF NOT EXISTS}; members are added
  * and removed as set updates guarded by {@code IF EXISTS}. Fan-out marks move forward without a
  * transaction: each write's timestamp is the mark it sets ({@link FanOutMarks}). Homes are claimed
- * with {@code INSERT IF NOT EXISTS} at epoch 1 and moved with {@code UPDATE ... IF epoch = ?}
- * ({@link HomeTable}).
+ * with {@code INSERT IF NOT EXISTS} at epoch 1, marked moving with {@code UPDATE ... IF epoch = ? AND
+ * moving_to = null} and moved with {@code UPDATE ... IF epoch = ?} ({@link HomeTable}); stream
+ * starts and recoveries are {@code INSERT IF NOT EXISTS}. Outbox entries rise and are cleared by
+ * write timestamp, like the fan-out marks ({@link CassandraRegionStore}).
  *
  * <h2>Calls</h2>
  * Every call uses the driver's asynchronous API with prepared statements and never blocks the
  * caller; stages complete on the driver's threads, so continuations must not block. At most
- * {@link CassandraStoreOptions#maxInFlight()} calls are in progress at once: one more fails at
+ * {@link CassandraStoreOptions#maxInFlight()} calls, counting those of {@link #regions()}, are in
+ * progress at once: one more fails at
  * once with {@link StorageUnavailableException} rather than queueing. Unreachable nodes, timeouts,
  * unavailable replicas, overload and a closed session fail the call with
  * {@link StorageUnavailableException}; every call is idempotent or monotonic, so it may be retried.
@@ -114,11 +122,10 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
     private final GroupTable groups;
     private final FanOutMarks fanOutMarks;
     private final HomeTable homes;
-    private final int maxInFlight;
-    private final Semaphore inFlight;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final RegionStore regions;
+    private final Calls calls;
 
-    private CassandraMessageStore(CqlSession session, ExecutorService laneExecutor, Tables tables, int maxInFlight) {
+    private CassandraMessageStore(CqlSession session, ExecutorService laneExecutor, Tables tables, Calls calls) {
         this.session = session;
         this.laneExecutor = laneExecutor;
         this.conversationLog = tables.conversationLog();
@@ -129,12 +136,13 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
         this.groups = tables.groups();
         this.fanOutMarks = tables.fanOutMarks();
         this.homes = tables.homes();
-        this.maxInFlight = maxInFlight;
-        this.inFlight = new Semaphore(maxInFlight);
+        this.calls = calls;
+        this.regions = tables.regions();
     }
 
     private record Tables(Sequence conversationLog, Sequence inbox, ClaimTable claims, Offsets readOffsets,
-                          Offsets deliveredOffsets, GroupTable groups, FanOutMarks fanOutMarks, HomeTable homes) {
+                          Offsets deliveredOffsets, GroupTable groups, FanOutMarks fanOutMarks, HomeTable homes,
+                          CassandraRegionStore regions) {
     }
 
     /**
@@ -153,9 +161,10 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
             try {
                 new SchemaMigrations(session, options.schemaTimeout()).apply();
                 ExecutorService laneExecutor = laneExecutor();
-                Tables tables = prepare(session, options, laneExecutor);
+                Calls calls = new Calls(options.maxInFlight());
+                Tables tables = prepare(session, options, laneExecutor, calls);
                 log.info("Connected to {}", where);
-                return new CassandraMessageStore(session, laneExecutor, tables, options.maxInFlight());
+                return new CassandraMessageStore(session, laneExecutor, tables, calls);
             } catch (RuntimeException e) {
                 session.close();
                 throw e;
@@ -164,6 +173,11 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
             Throwable failure = Failures.translate("connecting to " + where, e);
             throw failure instanceof RuntimeException runtime ? runtime : e;
         }
+    }
+
+    /** What the regions keep about each other, in this store's keyspace and under its limits. */
+    public RegionStore regions() {
+        return regions;
     }
 
     @Override
@@ -188,6 +202,18 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
     public CompletionStage<Long> appendToInbox(String user, LogEntry entry) {
         return call("appendToInbox", () -> inbox.append(ValidText.check("user", user), checked(entry))
                 .thenApply(Sequence.Slot::position));
+    }
+
+    @Override
+    public CompletionStage<Optional<LogEntry>> logEntryOf(String conversation, String from, String id) {
+        return call("logEntryOf", () -> conversationLog.find(conversation, checked(new LogEntry(conversation, 0, from, id,
+                "", null, 0))).thenApply(found -> found.map(Sequence.Slot::entry)));
+    }
+
+    @Override
+    public CompletionStage<Optional<Long>> inboxSeqOf(String user, String conversation, long convSeq) {
+        return call("inboxSeqOf", () -> inbox.find(ValidText.check("user", user), checked(new LogEntry(conversation,
+                convSeq, "-", "-", "", null, 0))).thenApply(found -> found.map(Sequence.Slot::position)));
     }
 
     @Override
@@ -266,7 +292,6 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
         return call("removeMember", () -> groups.remove(ValidText.check("group", group), ValidText.check("user", user)));
     }
 
-    /** Stops taking calls, waits (up to 30 s) for those in progress, then closes the session. */
     @Override
     public CompletionStage<Optional<StoredHome>> home(Kind kind, String id) {
         return call("home", () -> homes.get(kind, ValidText.check("id", id)));
@@ -284,48 +309,43 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
     }
 
     @Override
+    public CompletionStage<Optional<StoredHome>> markMoving(Kind kind, String id, long expectedEpoch, String toRegion) {
+        return call("markMoving", () -> homes.markMoving(kind, ValidText.check("id", id), expectedEpoch,
+                ValidText.check("region", toRegion)));
+    }
+
+    @Override
+    public CompletionStage<Long> recordStreamStart(Kind kind, String id, long epoch, long proposedStart) {
+        return call("recordStreamStart", () -> homes.recordStreamStart(kind, ValidText.check("id", id), epoch,
+                proposedStart));
+    }
+
+    @Override
+    public CompletionStage<List<StreamStart>> streamStarts(Kind kind, String id) {
+        return call("streamStarts", () -> homes.streamStarts(kind, ValidText.check("id", id)));
+    }
+
+    @Override
+    public CompletionStage<List<HomedId>> homedIn(String region) {
+        return call("homedIn", () -> homes.homedIn(ValidText.check("region", region)));
+    }
+
+    /** Stops taking calls, waits (up to 30 s) for those in progress, then closes the session. */
+    @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!calls.stop()) {
             return;
         }
-        try {
-            if (!inFlight.tryAcquire(maxInFlight, DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("Closing the Cassandra store with calls still in progress after {}", DRAIN_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!calls.drain(DRAIN_TIMEOUT)) {
+            log.warn("Closing the Cassandra store with calls still in progress after {}", DRAIN_TIMEOUT);
         }
         session.close();
         laneExecutor.shutdown();
         log.info("Closed the Cassandra store");
     }
 
-    /** Admits a call (or fails it at once), runs it, and turns driver failures into ours. */
     private <T> CompletionStage<T> call(String operation, Supplier<CompletionStage<T>> work) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new StorageUnavailableException("the Cassandra store is closed", null));
-        }
-        if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new StorageUnavailableException(closed.get()
-                    ? "the Cassandra store is closed"
-                    : "the Cassandra store is overloaded: " + maxInFlight + " calls already in progress", null));
-        }
-        CompletionStage<T> stage;
-        try {
-            stage = work.get();
-        } catch (Throwable e) {
-            stage = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        stage.whenComplete((value, error) -> {
-            inFlight.release();
-            if (error == null) {
-                result.complete(value);
-            } else {
-                result.completeExceptionally(Failures.translate(operation, error));
-            }
-        });
-        return result;
+        return calls.call(operation, work);
     }
 
     private static LogEntry checked(LogEntry entry) {
@@ -344,7 +364,8 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
         return limit;
     }
 
-    private static Tables prepare(CqlSession session, CassandraStoreOptions options, ExecutorService laneExecutor) {
+    private static Tables prepare(CqlSession session, CassandraStoreOptions options, ExecutorService laneExecutor,
+                                  Calls calls) {
         CompletableFuture<Sequence> conversationLog = Sequence.prepare(session, SequenceLayout.LOG,
                 options.serialConsistency(), laneExecutor).toCompletableFuture();
         CompletableFuture<Sequence> inbox = Sequence.prepare(session, SequenceLayout.INBOX,
@@ -359,8 +380,10 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
                 .toCompletableFuture();
         CompletableFuture<FanOutMarks> fanOutMarks = FanOutMarks.prepare(session).toCompletableFuture();
         CompletableFuture<HomeTable> homes = HomeTable.prepare(session, options.serialConsistency()).toCompletableFuture();
+        CompletableFuture<CassandraRegionStore> regions = CassandraRegionStore.prepare(session, calls)
+                .toCompletableFuture();
         return new Tables(conversationLog.join(), inbox.join(), claims.join(), read.join(), delivered.join(),
-                groups.join(), fanOutMarks.join(), homes.join());
+                groups.join(), fanOutMarks.join(), homes.join(), regions.join());
     }
 
     /** A session owns (and closes) its config loader, so each gets its own. */

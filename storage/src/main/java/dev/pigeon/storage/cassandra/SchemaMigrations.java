@@ -35,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
 final class SchemaMigrations {
     private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
     /** In order; the number before the underscore is the version. */
-    static final List<String> SCRIPTS = List.of("001_initial.cql", "002_fan_out_marks.cql", "003_homes.cql");
+    static final List<String> SCRIPTS = List.of("001_initial.cql", "002_fan_out_marks.cql", "003_homes.cql",
+            "004_regions.cql");
     private static final String LOCATION = "/dev/pigeon/storage/cassandra/migrations/";
     private static final int LEASE_SECONDS = 120;
     private static final Duration LEASE_POLL = Duration.ofMillis(250);

@@ -93,6 +93,23 @@ final class Sequence {
                 .thenCompose(hint -> attempt(partition, entry, hint, hint, 1)), Slot::position);
     }
 
+    /**
+     * The slot holding the natural key of {@code entry}, found through the index, or as the head
+     * (the one slot that may lack its index row); writes nothing.
+     */
+    CompletionStage<Optional<Slot>> find(String partition, LogEntry entry) {
+        return lookup(partition, entry).thenCompose(found -> {
+            if (found.isPresent()) {
+                return slot(partition, found.get()).thenApply(Optional::of);
+            }
+            return hint(partition)
+                    .thenCompose(hint -> headFrom(partition, bucketOf(hint), Optional.empty(), null))
+                    .thenCompose(head -> head.isPresent() && layout.holds(head.get(), entry)
+                            ? slot(partition, head.get().position()).thenApply(Optional::of)
+                            : completedFuture(Optional.<Slot>empty()));
+        });
+    }
+
     /** The newest position of {@code partition}, 0 when it is empty. */
     CompletionStage<Long> head(String partition) {
         return hint(partition)

@@ -11,6 +11,7 @@ import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -131,6 +132,26 @@ final class Database implements AutoCloseable {
 
     byte[] get(Table table, byte[] key) throws RocksDBException {
         return db.get(handle(table), key);
+    }
+
+    /** A key and its value, as a scan finds them. */
+    record Record(byte[] key, byte[] value) {
+    }
+
+    /** Every record of {@code table} whose key starts with {@code prefix}, in key order. */
+    List<Record> withPrefix(Table table, byte[] prefix) throws RocksDBException {
+        List<Record> found = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(handle(table))) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                found.add(new Record(it.key(), it.value()));
+            }
+            it.status();
+        }
+        return found;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** Makes everything written durable, then releases the native resources. Not thread safe. */

@@ -3,18 +3,21 @@ package dev.pigeon.storage.embedded;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.storage.Group;
 import dev.pigeon.storage.HomeStore;
+import dev.pigeon.storage.HomedId;
 import dev.pigeon.storage.InboxEntry;
 import dev.pigeon.storage.MessageDraft;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.SendClaim;
 import dev.pigeon.storage.StorageUnavailableException;
 import dev.pigeon.storage.StoredHome;
+import dev.pigeon.storage.StreamStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
@@ -93,6 +96,18 @@ public final class EmbeddedMessageStore implements MessageStore, HomeStore {
             byte[] value = Values.entry(entry);
             return inbox.append(Key.of(user).bytes(), naturalKey, seq -> value).position();
         });
+    }
+
+    @Override
+    public CompletionStage<Optional<LogEntry>> logEntryOf(String conversation, String from, String id) {
+        return executor.submit("logEntryOf", () -> Optional.ofNullable(conversationLog.find(Key.of(conversation).bytes(),
+                Key.of(conversation).then(from).then(id).bytes())).map(found -> Values.entry(found.value())));
+    }
+
+    @Override
+    public CompletionStage<Optional<Long>> inboxSeqOf(String user, String conversation, long convSeq) {
+        return executor.submit("inboxSeqOf", () -> Optional.ofNullable(inbox.find(Key.of(user).bytes(),
+                Key.of(user).then(conversation).then(convSeq).bytes())).map(SequencedTable.Positioned::position));
     }
 
     @Override
@@ -186,29 +201,92 @@ public final class EmbeddedMessageStore implements MessageStore, HomeStore {
 
     @Override
     public CompletionStage<Optional<StoredHome>> home(Kind kind, String id) {
-        return executor.submit("home", () -> Optional.ofNullable(records.get(Table.HOMES, homeKey(kind, id)))
-                .map(Values::home));
+        return executor.submit("home", () -> home(new HomeKey(kind, id)));
     }
 
     @Override
     public CompletionStage<StoredHome> claimIfAbsent(Kind kind, String id, String region) {
+        HomeKey key = new HomeKey(kind, id);
         return executor.submit("claimHome", () -> {
             StoredHome claimed = new StoredHome(region, 1);
-            return records.update(Table.HOMES, homeKey(kind, id), stored -> stored == null
+            return records.update(Table.HOMES, key.bytes(), stored -> stored == null
                     ? Change.write(Values.home(claimed), claimed)
+                            .with(Table.HOMES_BY_REGION, key.in(region), Values.homeKey(key))
                     : Change.keep(Values.home(stored)));
         });
     }
 
+    /** The move and both rows of the region index go in one batch, so the index never misses a home. */
     @Override
     public CompletionStage<Optional<StoredHome>> move(Kind kind, String id, long expectedEpoch, String newRegion) {
-        return executor.submit("moveHome", () -> records.update(Table.HOMES, homeKey(kind, id), stored -> {
-            if (stored == null || Values.home(stored).epoch() != expectedEpoch) {
+        HomeKey key = new HomeKey(kind, id);
+        return executor.submit("moveHome", () -> records.update(Table.HOMES, key.bytes(), stored -> {
+            StoredHome current = stored == null ? null : Values.home(stored);
+            if (current == null || current.epoch() != expectedEpoch) {
                 return Change.keep(Optional.<StoredHome>empty());
             }
             StoredHome moved = new StoredHome(newRegion, expectedEpoch + 1);
-            return Change.write(Values.home(moved), Optional.of(moved));
+            Change<Optional<StoredHome>> change = Change.write(Values.home(moved), Optional.of(moved))
+                    .with(Table.HOMES_BY_REGION, key.in(newRegion), Values.homeKey(key));
+            return current.region().equals(newRegion)
+                    ? change
+                    : change.with(Table.HOMES_BY_REGION, key.in(current.region()), null);
         }));
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredHome>> markMoving(Kind kind, String id, long expectedEpoch, String toRegion) {
+        HomeKey key = new HomeKey(kind, id);
+        return executor.submit("markMoving", () -> {
+            Objects.requireNonNull(toRegion, "toRegion");
+            return records.update(Table.HOMES, key.bytes(), stored -> {
+                StoredHome current = stored == null ? null : Values.home(stored);
+                if (current == null || current.epoch() != expectedEpoch || current.moving()) {
+                    return Change.keep(Optional.<StoredHome>empty());
+                }
+                StoredHome marked = new StoredHome(current.region(), current.epoch(), toRegion);
+                return Change.write(Values.home(marked), Optional.of(marked));
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<Long> recordStreamStart(Kind kind, String id, long epoch, long proposedStart) {
+        HomeKey key = new HomeKey(kind, id);
+        return executor.submit("recordStreamStart", () -> {
+            StreamStart proposed = new StreamStart(epoch, proposedStart);
+            return records.update(Table.STREAM_STARTS, key.key().then(epoch).bytes(), stored -> stored == null
+                    ? Change.write(Key.encodePosition(proposed.start()), proposed.start())
+                    : Change.keep(Key.decodePosition(stored)));
+        });
+    }
+
+    @Override
+    public CompletionStage<List<StreamStart>> streamStarts(Kind kind, String id) {
+        HomeKey key = new HomeKey(kind, id);
+        return executor.submit("streamStarts", () -> {
+            byte[] prefix = key.bytes();
+            List<StreamStart> starts = new ArrayList<>();
+            for (Database.Record record : database.withPrefix(Table.STREAM_STARTS, prefix)) {
+                if (Key.isPositionIn(record.key(), prefix)) {
+                    starts.add(new StreamStart(Key.positionOf(record.key()), Key.decodePosition(record.value())));
+                }
+            }
+            return starts;
+        });
+    }
+
+    @Override
+    public CompletionStage<List<HomedId>> homedIn(String region) {
+        return executor.submit("homedIn", () -> {
+            List<HomedId> homed = new ArrayList<>();
+            for (Database.Record record : database.withPrefix(Table.HOMES_BY_REGION, Key.of(region).bytes())) {
+                HomeKey key = Values.homeKey(record.value());
+                home(key).filter(home -> home.region().equals(region))
+                        .ifPresent(home -> homed.add(new HomedId(key.kind(), key.id(), home)));
+            }
+            return homed;
+        });
     }
 
     @Override
@@ -247,8 +325,8 @@ public final class EmbeddedMessageStore implements MessageStore, HomeStore {
         }));
     }
 
-    private static byte[] homeKey(Kind kind, String id) {
-        return Key.of(kind.name()).then(id).bytes();
+    private Optional<StoredHome> home(HomeKey key) throws Exception {
+        return Optional.ofNullable(records.get(Table.HOMES, key.bytes())).map(Values::home);
     }
 
     private static int checkLimit(int limit) {

@@ -61,6 +61,16 @@ final class SequencedTable {
         });
     }
 
+    /** The entry {@code indexKey} points at, or null when it has none. */
+    Positioned find(byte[] partition, byte[] indexKey) throws RocksDBException {
+        byte[] existing = database.get(index, indexKey);
+        if (existing == null) {
+            return null;
+        }
+        long position = Key.decodePosition(existing);
+        return new Positioned(position, storedAt(partition, position));
+    }
+
     /** The newest position of {@code partition}, 0 when it is empty. */
     long head(byte[] partition) throws RocksDBException {
         try (RocksIterator it = database.db().newIterator(database.handle(entries))) {

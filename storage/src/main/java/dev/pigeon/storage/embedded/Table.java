@@ -22,8 +22,12 @@ enum Table {
     GROUPS("groups"),
     /** (conversation) to the conv_seq up to which its entries are in every member's inbox. */
     FAN_OUT_MARKS("fan_out_marks"),
-    /** (kind, id) to the home region and epoch of a user or conversation. */
-    HOMES("homes");
+    /** (kind, id) to the home region and epoch of a user or conversation, and where it is moving to. */
+    HOMES("homes"),
+    /** (kind, id, epoch) to the first position of that epoch's stream, for epochs after the first. */
+    STREAM_STARTS("stream_starts"),
+    /** (region, kind, id) to (kind, id): what is homed in each region, kept with {@link #HOMES}. */
+    HOMES_BY_REGION("homes_by_region");
 
     private final byte[] columnFamily;
 

@@ -46,6 +46,11 @@ final class ValueReader {
         return nextByte() == 0 ? null : text();
     }
 
+    /** True when everything has been read: a field added to a value later is absent from older values. */
+    boolean atEnd() {
+        return position == bytes.length;
+    }
+
     private int nextByte() {
         if (position >= bytes.length) {
             throw new IllegalStateException("stored value is truncated");

@@ -2,6 +2,7 @@ package dev.pigeon.storage.embedded;
 
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.storage.Group;
+import dev.pigeon.storage.HomeStore;
 import dev.pigeon.storage.SendClaim;
 import dev.pigeon.storage.StoredHome;
 
@@ -64,12 +65,23 @@ final class Values {
         return new Group(name, members);
     }
 
+    /** Region, epoch, then where it is moving to (absent from homes stored before moves could be marked). */
     static byte[] home(StoredHome home) {
-        return new ValueWriter(VERSION, home.region().length() + 12).text(home.region()).unsigned(home.epoch()).bytes();
+        return new ValueWriter(VERSION, home.region().length() + 12).text(home.region()).unsigned(home.epoch())
+                .optionalText(home.movingTo()).bytes();
     }
 
     static StoredHome home(byte[] value) {
         ValueReader in = new ValueReader(value, VERSION);
-        return new StoredHome(in.text(), in.unsigned());
+        return new StoredHome(in.text(), in.unsigned(), in.atEnd() ? null : in.optionalText());
+    }
+
+    static byte[] homeKey(HomeKey key) {
+        return new ValueWriter(VERSION, key.id().length() + 16).text(key.kind().name()).text(key.id()).bytes();
+    }
+
+    static HomeKey homeKey(byte[] value) {
+        ValueReader in = new ValueReader(value, VERSION);
+        return new HomeKey(HomeStore.Kind.valueOf(in.text()), in.text());
     }
 }

@@ -2,7 +2,9 @@ package dev.pigeon.storage.embedded;
 
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.storage.Group;
+import dev.pigeon.storage.HomeStore;
 import dev.pigeon.storage.SendClaim;
+import dev.pigeon.storage.StoredHome;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -36,6 +38,24 @@ class ValuesTest {
 
         assertThat(Values.claim("alice", "c1", Values.claim(claim))).isEqualTo(claim);
         assertThat(Values.group("x", Values.members(group))).isEqualTo(group);
+    }
+
+    @Test
+    void homesRoundTripMovingOrNotAndHomesStoredBeforeMovesCouldBeMarkedStillRead() {
+        StoredHome settled = new StoredHome("eu", 3);
+        StoredHome moving = new StoredHome("eu", 3, "us");
+        byte[] beforeMarks = new ValueWriter(1, 8).text("eu").unsigned(3).bytes();
+
+        assertThat(Values.home(Values.home(settled))).isEqualTo(settled);
+        assertThat(Values.home(Values.home(moving))).isEqualTo(moving);
+        assertThat(Values.home(beforeMarks)).isEqualTo(settled);
+    }
+
+    @Test
+    void homeKeysRoundTrip() {
+        HomeKey key = new HomeKey(HomeStore.Kind.CONVERSATION, "g:x");
+
+        assertThat(Values.homeKey(Values.homeKey(key))).isEqualTo(key);
     }
 
     @Test

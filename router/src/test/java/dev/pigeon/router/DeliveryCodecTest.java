@@ -1,8 +1,7 @@
-package dev.pigeon.router.redis;
+package dev.pigeon.router;
 
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.LogEntry;
-import dev.pigeon.router.Delivery;
 import dev.pigeon.storage.InboxEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +28,20 @@ class DeliveryCodecTest {
         for (Delivery delivery : deliveries) {
             assertThat(DeliveryCodec.decode(DeliveryCodec.encode(delivery))).isEqualTo(delivery);
         }
+    }
+
+    @Test
+    void theTreeFormIsTheTextForm() {
+        Delivery receipt = new Delivery.Receipt("alice", new Frame.Receipt("g:team", "bob", 12));
+
+        assertThat(DeliveryCodec.toJson(receipt).toString()).isEqualTo(DeliveryCodec.encode(receipt));
+        assertThat(DeliveryCodec.fromJson(DeliveryCodec.toJson(receipt))).isEqualTo(receipt);
+    }
+
+    @Test
+    void aCatchUpNeverTravels() {
+        assertThatThrownBy(() -> DeliveryCodec.encode(new Delivery.CatchUp("bob")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,0 +1,113 @@
+package dev.pigeon.router;
+
+import dev.pigeon.homing.HomeDirectory;
+import dev.pigeon.protocol.ConversationId;
+import dev.pigeon.protocol.Frame;
+import dev.pigeon.protocol.LogEntry;
+import dev.pigeon.protocol.ProtocolException;
+import dev.pigeon.router.region.Placement;
+import dev.pigeon.router.region.RegionCalls;
+import dev.pigeon.router.region.Standing;
+import dev.pigeon.storage.HomeStore;
+import dev.pigeon.storage.InboxEntry;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * This region's side of the region link: what the other regions' calls do here. Nothing is
+ * forwarded on from here, so two regions that disagree about a home answer {@code unavailable}
+ * instead of passing a call back and forth.
+ */
+final class LocalRegionCalls implements RegionCalls {
+    private final SendPipeline sends;
+    private final ConversationSequencer sequencer;
+    private final FanOut fanOut;
+    private final DefaultRouter router;
+    private final HomeDirectory homes;
+    private final RegionRouting routing;
+    private final Supplier<CompletionStage<List<String>>> liveNodes;
+
+    LocalRegionCalls(SendPipeline sends, ConversationSequencer sequencer, FanOut fanOut, DefaultRouter router,
+                     HomeDirectory homes, RegionRouting routing, Supplier<CompletionStage<List<String>>> liveNodes) {
+        this.sends = sends;
+        this.sequencer = sequencer;
+        this.fanOut = fanOut;
+        this.router = router;
+        this.homes = homes;
+        this.routing = routing;
+        this.liveNodes = liveNodes;
+    }
+
+    @Override
+    public CompletionStage<Frame.Sent> send(String sender, Frame.Send send) {
+        return sends.sendForwarded(sender, send);
+    }
+
+    @Override
+    public CompletionStage<Placement> place(String conversation, List<LogEntry> entries) {
+        return Failures.settle(() -> {
+            if (entries.isEmpty()) {
+                throw ProtocolException.badRequest("no entries to place");
+            }
+            ConversationId.parse(conversation);
+            for (int i = 0; i < entries.size(); i++) {
+                LogEntry entry = entries.get(i);
+                if (!entry.conversation().equals(conversation) || entry.convSeq() != entries.get(0).convSeq() + i) {
+                    throw ProtocolException.badRequest("entries must be of " + conversation + " and contiguous");
+                }
+            }
+            long before = entries.get(0).convSeq() - 1;
+            return sequencer.placePushed(conversation, entries).thenApply(placement -> {
+                publishPlaced(entries, before, placement);
+                return placement;
+            });
+        });
+    }
+
+    /** Hands the entries placed by this call to the sessions of their members, in this region and beyond. */
+    private void publishPlaced(List<LogEntry> entries, long before, Placement placement) {
+        LogEntry newest = entries.get(entries.size() - 1);
+        if (placement.mark() < newest.convSeq() || newest.convSeq() <= before) {
+            return;
+        }
+        Map<String, Long> seqs = placement.seqs();
+        fanOut.publish(List.copyOf(seqs.keySet()),
+                member -> new Delivery.Message(member, new InboxEntry(seqs.get(member), newest)), "message");
+    }
+
+    @Override
+    public CompletionStage<Void> deliver(List<Delivery> deliveries) {
+        return Failures.settle(() -> {
+            CompletableFuture<?>[] published = deliveries.stream()
+                    .map(delivery -> fanOut.publishInRegion(List.of(delivery.user()), user -> delivery, "region"))
+                    .toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(published);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> ack(String user, String device, long upTo) {
+        return router.ackAtHome(user, device, upTo);
+    }
+
+    @Override
+    public CompletionStage<Void> read(String user, String conversation, long upTo) {
+        return router.readAtHome(user, conversation, upTo);
+    }
+
+    @Override
+    public CompletionStage<Void> forgetHome(HomeStore.Kind kind, String id) {
+        homes.forget(kind, id);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Standing> standing() {
+        return liveNodes.get().thenApply(nodes ->
+                new Standing(routing.localRegion(), routing.states().lostRegions(), nodes));
+    }
+}
