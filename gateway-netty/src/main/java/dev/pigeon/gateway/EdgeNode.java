@@ -34,6 +34,7 @@ import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.router.Groups;
 import dev.pigeon.router.Presence;
 import dev.pigeon.router.Router;
+import dev.pigeon.router.region.RegionAdmin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -76,7 +77,7 @@ final class EdgeNode {
 
     EdgeNode(GatewayConfig config, Router router, Groups groups, Presence presence, HomeDirectory homes,
              PrometheusMeterRegistry registry, Supplier<CompletionStage<Boolean>> readiness,
-             FrameValidator validator, Clock clock, List<WebAsset> webAssets) {
+             FrameValidator validator, Clock clock, List<WebAsset> webAssets, RegionAdmin regionAdmin) {
         this.config = config;
         this.metrics = new GatewayMetrics(registry);
         this.tokens = new TokenVerifier(config.jwtSecret(), clock);
@@ -107,7 +108,8 @@ final class EdgeNode {
             new DevEndpoints(new TokenIssuer(config.jwtSecret(), clock), config.devTokenLifetime()).addTo(routes);
         }
         this.publicRoutes = routes.build();
-        this.adminRoutes = new AdminEndpoints(presence, homes, router, registry).addTo(RouteTable.builder()).build();
+        this.adminRoutes = new AdminEndpoints(presence, homes, router, registry, regionAdmin)
+                .addTo(RouteTable.builder()).build();
         this.adminGate = AdminEndpoints.gate(config.adminToken());
         this.cors = corsConfig(config);
     }
@@ -152,6 +154,11 @@ final class EdgeNode {
                         new HttpApiHandler(adminRoutes, tokens, metrics, adminGate, () -> draining));
             }
         };
+    }
+
+    /** The meters of this node's HTTP ports, for another port served alongside (the region link). */
+    GatewayMetrics metrics() {
+        return metrics;
     }
 
     private void track(Channel channel) {

@@ -1,11 +1,14 @@
 package dev.pigeon.gateway;
 
 import dev.pigeon.gateway.http.WebAsset;
+import dev.pigeon.gateway.link.LinkServer;
 import dev.pigeon.homing.HomeDirectory;
 import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.Groups;
 import dev.pigeon.router.Presence;
 import dev.pigeon.router.Router;
+import dev.pigeon.router.region.RegionAdmin;
+import dev.pigeon.router.region.RegionCalls;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -36,15 +39,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * One Pigeon edge node: the public port (WebSocket, SSE, long-poll and the HTTP API) and the admin
- * port, on one boss and one worker event loop group. Build with {@link #builder()}, then
- * {@link #start()}; {@link #stop()} drains and closes.
+ * One Pigeon edge node: the public port (WebSocket, SSE, long-poll and the HTTP API), the admin
+ * port and, on a node with peer regions, the region link's port, on one boss and one worker event
+ * loop group. Build with {@link #builder()}, then {@link #start()}; {@link #stop()} drains and closes.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
     private final GatewayConfig config;
     private final EdgeNode edge;
+    private final LinkServer link;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel publicChannel;
@@ -54,14 +58,23 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayServer(Builder b) {
         this.config = b.config;
         this.edge = new EdgeNode(b.config, b.router, b.groups, b.presence, b.homes, b.meterRegistry, b.readiness,
-                b.validator, b.clock, b.webAssets);
+                b.validator, b.clock, b.webAssets, b.regionAdmin);
+        this.link = b.linkCalls == null ? null : LinkServer.builder()
+                .calls(b.linkCalls)
+                .secret(b.linkSecret)
+                .bindHost(b.config.bindHost())
+                .port(b.linkPort)
+                .validator(b.validator)
+                .metrics(edge.metrics())
+                .shutdownGrace(b.config.shutdownGrace())
+                .build();
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Binds the public and admin ports; returns once both listen. */
+    /** Binds the public and admin ports (and the link port, when there is one); returns once they listen. */
     public synchronized GatewayServer start() {
         if (boss != null) {
             throw new IllegalStateException("already started");
@@ -74,6 +87,9 @@ public final class GatewayServer implements AutoCloseable {
         try {
             publicChannel = bind(channelType, config.port(), edge.publicInitializer());
             adminChannel = bind(channelType, config.adminPort(), edge.adminInitializer());
+            if (link != null) {
+                link.start(boss, workers, channelType);
+            }
         } catch (RuntimeException e) {
             shutdownEventLoops();
             throw e;
@@ -106,6 +122,14 @@ public final class GatewayServer implements AutoCloseable {
         return boundPort(adminChannel);
     }
 
+    /** The region link's port actually bound; fails on a node without a link. */
+    public int linkPort() {
+        if (link == null) {
+            throw new IllegalStateException("this node serves no region link");
+        }
+        return link.port();
+    }
+
     public GatewayConfig config() {
         return config;
     }
@@ -128,6 +152,9 @@ public final class GatewayServer implements AutoCloseable {
         stopped = true;
         publicChannel.close().syncUninterruptibly();
         adminChannel.close().syncUninterruptibly();
+        if (link != null) {
+            link.stop();
+        }
         edge.drain(config.shutdownGrace());
         shutdownEventLoops();
         log.info("gateway {} stopped", config.nodeId());
@@ -155,6 +182,10 @@ public final class GatewayServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private FrameValidator validator = new FrameValidator();
         private List<WebAsset> webAssets = List.of();
+        private RegionAdmin regionAdmin;
+        private RegionCalls linkCalls;
+        private int linkPort;
+        private String linkSecret;
 
         private Builder() {
         }
@@ -182,6 +213,20 @@ public final class GatewayServer implements AutoCloseable {
 
         /** Files served on the public port without a token (the browser client, the demo page); default none. */
         public Builder webAssets(List<WebAsset> v) { webAssets = List.copyOf(v); return this; }
+
+        /** The admin API's levers over regions ({@code /admin/regions...}); default none: those paths answer 404. */
+        public Builder regionAdmin(RegionAdmin v) { regionAdmin = v; return this; }
+
+        /**
+         * Serves the region link on {@code port} (0 picks a free one) of the bind host: requests
+         * carrying {@code secret} call {@code calls}, this region's side of the link. Default: no link port.
+         */
+        public Builder link(RegionCalls calls, int port, String secret) {
+            linkCalls = Objects.requireNonNull(calls, "calls");
+            linkPort = port;
+            linkSecret = secret;
+            return this;
+        }
 
         public GatewayServer build() {
             Objects.requireNonNull(config, "config");

@@ -52,6 +52,7 @@ final class TestNode implements BeforeEachCallback, AfterEachCallback, AutoClose
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final UnaryOperator<GatewayConfig.Builder> tweak;
     private final Supplier<CompletionStage<Boolean>> readiness;
+    private final UnaryOperator<GatewayServer.Builder> serverTweak;
     // set by open(): a per-test node has none of these until its test begins
     Path dir;
     EmbeddedMessageStore store;
@@ -59,14 +60,21 @@ final class TestNode implements BeforeEachCallback, AfterEachCallback, AutoClose
     DefaultRouter router;
     GatewayServer server;
 
-    private TestNode(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness) {
+    private TestNode(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness,
+                     UnaryOperator<GatewayServer.Builder> serverTweak) {
         this.tweak = tweak;
         this.readiness = readiness;
+        this.serverTweak = serverTweak;
     }
 
     /** A node for each test of the class that registers it; {@code tweak} adjusts the defaults. */
     static TestNode perTest(UnaryOperator<GatewayConfig.Builder> tweak) {
-        return new TestNode(tweak, ALWAYS_READY);
+        return new TestNode(tweak, ALWAYS_READY, b -> b);
+    }
+
+    /** A node for each test whose server is given more parts by {@code serverTweak} (regions, the link). */
+    static TestNode perTestWithServer(UnaryOperator<GatewayServer.Builder> serverTweak) {
+        return new TestNode(b -> b, ALWAYS_READY, serverTweak);
     }
 
     static TestNode perTest() {
@@ -83,7 +91,7 @@ final class TestNode implements BeforeEachCallback, AfterEachCallback, AutoClose
 
     static TestNode start(UnaryOperator<GatewayConfig.Builder> tweak, Supplier<CompletionStage<Boolean>> readiness)
             throws IOException {
-        TestNode node = new TestNode(tweak, readiness);
+        TestNode node = new TestNode(tweak, readiness, b -> b);
         node.open();
         return node;
     }
@@ -110,9 +118,9 @@ final class TestNode implements BeforeEachCallback, AfterEachCallback, AutoClose
         router = DefaultRouter.builder().nodeId(config.nodeId()).store(store).homes(homes).presence(presence)
                 .bus(bus).validator(validator).meterRegistry(registry)
                 .limits(RouterLimits.defaults().withSendsPerSecond(1_000_000)).build();
-        server = GatewayServer.builder().config(config).router(router).groups(router).presence(presence)
-                .homes(homes).validator(validator).meterRegistry(registry)
-                .readiness(readiness).build().start();
+        server = serverTweak.apply(GatewayServer.builder().config(config).router(router).groups(router)
+                .presence(presence).homes(homes).validator(validator).meterRegistry(registry)
+                .readiness(readiness)).build().start();
     }
 
     String token(String user) {
@@ -148,6 +156,13 @@ final class TestNode implements BeforeEachCallback, AfterEachCallback, AutoClose
     HttpResponse<String> admin(String method, String pathAndQuery, String adminToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(adminUri(pathAndQuery))
                 .method(method, HttpRequest.BodyPublishers.noBody());
+        return send(authorized(request, adminToken).build());
+    }
+
+    HttpResponse<String> adminPost(String pathAndQuery, String adminToken, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(adminUri(pathAndQuery))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         return send(authorized(request, adminToken).build());
     }
 

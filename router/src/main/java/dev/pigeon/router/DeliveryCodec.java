@@ -1,6 +1,7 @@
 package dev.pigeon.router;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -77,7 +78,9 @@ public final class DeliveryCodec {
         Wire wire;
         try {
             wire = JSON.treeToValue(json, Wire.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("malformed " + fieldOf(e) + ": " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed delivery: " + e.getMessage(), e);
         }
         String user = required(wire.user(), "user");
@@ -89,6 +92,15 @@ public final class DeliveryCodec {
             case DISCONNECT -> new Delivery.Disconnect(user, wire.reason());
             default -> throw new IllegalArgumentException("unknown kind of delivery");
         };
+    }
+
+    /** The field a mapping failed in, without the input or the parser's position. */
+    private static String fieldOf(JsonProcessingException failure) {
+        if (failure instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                && mapping.getPath().get(0).getFieldName() != null) {
+            return mapping.getPath().get(0).getFieldName();
+        }
+        return "delivery";
     }
 
     private static <T> T required(T value, String name) {

@@ -236,16 +236,21 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
             if (marked.isEmpty()) {
                 throw ProtocolException.conflict("the home of " + user + " changed meanwhile; ask again");
             }
+            log.info("re-homing {}: moving from {} to {}", user, from.region(), to);
             forgetEverywhere(Kind.USER, user);
             // the user's sessions reconnect and get the new epoch in hello; meanwhile their writes pause
             disconnect.apply(user, "home moving to " + to);
             return afterCacheTtl()
                     .thenCompose(waited -> calls.call(() -> parts.epochs().openEpoch(Kind.USER, user, from.epoch() + 1)))
-                    .thenCompose(start -> calls.call(() -> parts.homeStore().move(Kind.USER, user, from.epoch(), to)))
+                    .thenCompose(start -> {
+                        log.info("re-homing {}: epoch {} starts at seq {}", user, from.epoch() + 1, start);
+                        return calls.call(() -> parts.homeStore().move(Kind.USER, user, from.epoch(), to));
+                    })
                     .thenCompose(moved -> {
                         StoredHome home = moved.orElseThrow(() -> ProtocolException.conflict(
                                 "the home of " + user + " changed meanwhile; ask again"));
                         forgetEverywhere(Kind.USER, user);
+                        log.info("re-homing {}: moved to {} at epoch {}; catching up", user, to, home.epoch());
                         return catchUp(user).thenApply(placed -> new HomeMove(user, from.region(), to, home.epoch()));
                     });
         });

@@ -1,23 +1,21 @@
 package dev.pigeon.gateway.admin;
 
+import dev.pigeon.gateway.auth.SharedSecretGate;
 import dev.pigeon.gateway.http.HttpExchange;
 import dev.pigeon.gateway.http.RouteTable;
 import dev.pigeon.homing.Home;
 import dev.pigeon.homing.HomeDirectory;
-import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.protocol.UserId;
 import dev.pigeon.router.Presence;
 import dev.pigeon.router.Router;
 import dev.pigeon.router.SessionInfo;
+import dev.pigeon.router.region.RegionAdmin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,29 +23,33 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The admin port: presence of users, session counts, disconnecting a user and the Prometheus
- * metrics. Every request needs {@code Authorization: Bearer <admin token>}.
+ * The admin port: presence of users, session counts, disconnecting a user, the Prometheus metrics
+ * and the levers over regions ({@link RegionEndpoints}). Every request needs
+ * {@code Authorization: Bearer <admin token>}.
  */
 public final class AdminEndpoints {
     /** The most users one {@code GET /admin/presence} may ask about. */
     static final int MAX_USERS_PER_QUERY = 1000;
-    private static final String BEARER = "Bearer ";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Presence presence;
     private final HomeDirectory homes;
     private final Router router;
     private final PrometheusMeterRegistry registry;
+    private final RegionEndpoints regions;
 
-    public AdminEndpoints(Presence presence, HomeDirectory homes, Router router, PrometheusMeterRegistry registry) {
+    /** @param regionAdmin the levers over regions; null on a node without regions */
+    public AdminEndpoints(Presence presence, HomeDirectory homes, Router router, PrometheusMeterRegistry registry,
+                          RegionAdmin regionAdmin) {
         this.presence = presence;
         this.homes = homes;
         this.router = router;
         this.registry = registry;
+        this.regions = new RegionEndpoints(regionAdmin);
     }
 
     public RouteTable.Builder addTo(RouteTable.Builder routes) {
-        return routes
+        return regions.addTo(routes)
                 .route(HttpMethod.GET, "/admin/presence/{user}", this::presenceOfOne)
                 .route(HttpMethod.GET, "/admin/presence", this::presenceOfMany)
                 .route(HttpMethod.GET, "/admin/stats", this::stats)
@@ -57,14 +59,7 @@ public final class AdminEndpoints {
 
     /** Refuses any request without the admin token, in constant time. */
     public static Consumer<HttpExchange> gate(String adminToken) {
-        byte[] expected = (BEARER + adminToken).getBytes(StandardCharsets.UTF_8);
-        return exchange -> {
-            String authorization = exchange.headers().get(HttpHeaderNames.AUTHORIZATION);
-            byte[] given = authorization == null ? new byte[0] : authorization.getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(expected, given)) {
-                throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the admin token is required");
-            }
-        };
+        return new SharedSecretGate(adminToken, "the admin token");
     }
 
     private void presenceOfOne(HttpExchange exchange) {
