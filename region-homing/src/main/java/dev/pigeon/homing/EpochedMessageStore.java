@@ -98,14 +98,18 @@ public final class EpochedMessageStore implements MessageStore {
 
     @Override
     public CompletionStage<Long> advanceReadOffset(String user, String conversation, long upTo) {
-        return writableChain(Kind.USER, user)
-                .thenCompose(chain -> base.advanceReadOffset(chain.current().stream(), conversation, upTo));
+        return writableChain(Kind.USER, user).thenCompose(chain ->
+                base.advanceReadOffset(chain.current().stream(), conversation, upTo)
+                        .thenCompose(stored -> furthest(earlierSegments(chain), readOffsetIn(conversation))
+                                .thenApply(earlier -> Math.max(stored, earlier))));
     }
 
     @Override
     public CompletionStage<Long> advanceDeliveredOffset(String user, String device, long upTo) {
-        return writableChain(Kind.USER, user)
-                .thenCompose(chain -> base.advanceDeliveredOffset(chain.current().stream(), device, upTo));
+        return writableChain(Kind.USER, user).thenCompose(chain ->
+                base.advanceDeliveredOffset(chain.current().stream(), device, upTo)
+                        .thenCompose(stored -> furthest(earlierSegments(chain), deliveredOffsetIn(device))
+                                .thenApply(earlier -> Math.max(stored, earlier))));
     }
 
     @Override
@@ -177,14 +181,21 @@ public final class EpochedMessageStore implements MessageStore {
 
     @Override
     public CompletionStage<Long> readOffset(String user, String conversation) {
-        return chain(Kind.USER, user).thenCompose(chain ->
-                newestNonZero(chain, segment -> base.readOffset(segment.stream(), conversation)));
+        return chain(Kind.USER, user).thenCompose(chain -> furthest(chain.segments(), readOffsetIn(conversation)));
     }
 
     @Override
     public CompletionStage<Long> deliveredOffset(String user, String device) {
-        return chain(Kind.USER, user).thenCompose(chain -> newestNonZero(chain, segment ->
-                base.deliveredOffset(segment.stream(), device).thenApply(offset -> Math.min(offset, segment.end()))));
+        return chain(Kind.USER, user).thenCompose(chain -> furthest(chain.segments(), deliveredOffsetIn(device)));
+    }
+
+    private Function<StreamChain.Segment, CompletionStage<Long>> readOffsetIn(String conversation) {
+        return segment -> base.readOffset(segment.stream(), conversation);
+    }
+
+    /** An old epoch's offset counts only up to the epoch's end: beyond it are orphans. */
+    private Function<StreamChain.Segment, CompletionStage<Long>> deliveredOffsetIn(String device) {
+        return segment -> base.deliveredOffset(segment.stream(), device).thenApply(offset -> Math.min(offset, segment.end()));
     }
 
     @Override
@@ -273,7 +284,8 @@ public final class EpochedMessageStore implements MessageStore {
         }
         return base.readLog(segment.stream(), Long.MAX_VALUE, TAIL_WINDOW).thenApply(newestFirst -> {
             long[] positions = newestFirst.stream().mapToLong(LogEntry::convSeq).sorted().toArray();
-            long below = positions.length == 0 ? 0 : positions[0] - 1;
+            // Fewer than a window's worth is the whole stream, which starts at 1; a full window is its tail.
+            long below = positions.length < TAIL_WINDOW ? 0 : positions[0] - 1;
             return segment.global(contiguousUpTo(below, positions));
         });
     }
@@ -300,6 +312,10 @@ public final class EpochedMessageStore implements MessageStore {
         return inSegments(chain.segments(), chain.segments().size() - 2, lookup);
     }
 
+    private static List<StreamChain.Segment> earlierSegments(StreamChain chain) {
+        return chain.segments().subList(0, chain.segments().size() - 1);
+    }
+
     private static <T> CompletionStage<Optional<T>> inSegments(
             List<StreamChain.Segment> segments, int index, Function<StreamChain.Segment, CompletionStage<Optional<T>>> lookup) {
         if (index < 0) {
@@ -309,13 +325,15 @@ public final class EpochedMessageStore implements MessageStore {
                 found.isPresent() ? completedFuture(found) : inSegments(segments, index - 1, lookup));
     }
 
-    /** The value of the newest segment where it is not 0: offsets never move back, so an older one is at most as far. */
-    private static CompletionStage<Long> newestNonZero(StreamChain chain,
-                                                       Function<StreamChain.Segment, CompletionStage<Long>> read) {
+    /**
+     * The highest offset of any of {@code segments}: each epoch's stream keeps its own, which starts
+     * at 0, so an offset advanced under a later epoch may stay below one reached under an earlier.
+     */
+    private static CompletionStage<Long> furthest(List<StreamChain.Segment> segments,
+                                                  Function<StreamChain.Segment, CompletionStage<Long>> read) {
         CompletableFuture<Long> result = completedFuture(0L);
-        for (int i = chain.segments().size() - 1; i >= 0; i--) {
-            StreamChain.Segment segment = chain.segments().get(i);
-            result = result.thenCompose(found -> found != 0 ? completedFuture(found) : read.apply(segment));
+        for (StreamChain.Segment segment : segments) {
+            result = result.thenCompose(found -> read.apply(segment).thenApply(offset -> Math.max(found, offset)));
         }
         return result;
     }

@@ -16,6 +16,7 @@ import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.RegionStore;
 import dev.pigeon.storage.RegionStore.RegionBeat;
 import dev.pigeon.storage.RegionStore.RegionFailover;
+import dev.pigeon.storage.StorageUnavailableException;
 import dev.pigeon.storage.StoredHome;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A node's part in a deployment of several regions (docs/regions.md): its heartbeat and the lag it
@@ -49,7 +51,10 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
     /** A region is healthy while a beat of it arrived within this many intervals. */
     private static final int HEALTHY_BEATS = 3;
     /** Homes moved at once by a failover. */
-    private static final int MOVES_IN_FLIGHT = 32;
+    private static final int MOVES_IN_FLIGHT = 8;
+    /** Tries of one home's move while storage is still coming back (its breaker half open, say). */
+    private static final int MOVE_ATTEMPTS = 20;
+    private static final Duration MOVE_RETRY = Duration.ofMillis(500);
     /** Outbox entries one sweep forwards per region. */
     private static final int OUTBOX_PAGE = 200;
     private static final Duration OUTBOX_SWEEP = Duration.ofMillis(500);
@@ -324,6 +329,12 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
             return calls.call(() -> parts.regionStore().recordFailover(new RegionFailover(region, survivor, started, 0)))
                     .thenCompose(recorded -> calls.call(() -> parts.homeStore().homedIn(region)))
                     .thenCompose(homed -> moveAll(homed, region, survivor))
+                    .whenComplete((moved, failure) -> {
+                        if (failure != null) {
+                            log.warn("failover of region {} stopped half way; declare it again to finish", region,
+                                    Failures.unwrap(failure));
+                        }
+                    })
                     .thenApply(moved -> {
                         FailoverReport report = new FailoverReport(region, survivor, moved.users().size(),
                                 moved.conversations(), clock.millis() - started);
@@ -357,7 +368,7 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         HomedId id = homed.get(index);
-        return failOver(id, from, to).thenCompose(moved -> {
+        return failOverRetrying(id, from, to, 1).thenCompose(moved -> {
             if (moved) {
                 if (id.kind() == Kind.USER) {
                     users.add(id.id());
@@ -367,6 +378,21 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
             }
             return moveNext(homed, next, from, to, users, conversations);
         });
+    }
+
+    /** Moves are idempotent (a retry finds the id moved, or the start recorded), so a storage hiccup is retried. */
+    private CompletableFuture<Boolean> failOverRetrying(HomedId id, String from, String to, int attempt) {
+        return failOver(id, from, to).handle((moved, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(moved);
+            }
+            if (attempt >= MOVE_ATTEMPTS || !(Failures.unwrap(failure) instanceof StorageUnavailableException)) {
+                return CompletableFuture.<Boolean>failedFuture(failure);
+            }
+            return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(MOVE_RETRY.toMillis(), TimeUnit.MILLISECONDS))
+                    .thenCompose(waited -> failOverRetrying(id, from, to, attempt + 1));
+        }).thenCompose(Function.identity());
     }
 
     /** Moves one id from the lost region here under a new epoch; false when it was not homed there any more. */
@@ -394,11 +420,13 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
             if (!parts.states().isLost(region)) {
                 throw ProtocolException.conflict("region " + region + " is not declared lost");
             }
-            MessageStore returning = parts.datacenterOf().apply(region);
             Tally tally = new Tally();
-            return calls.call(() -> parts.homeStore().homedIn(routing.localRegion()))
-                    .thenCompose(homed -> reconcileAll(returning, homed.stream()
-                            .filter(id -> id.kind() == Kind.CONVERSATION && id.home().epoch() > 1).toList(), 0, tally))
+            // opening and closing a driver session block: on this node's own thread, never a caller's or the driver's
+            return CompletableFuture.supplyAsync(() -> parts.datacenterOf().apply(region), timer).thenCompose(returning ->
+                    calls.call(() -> parts.homeStore().homedIn(routing.localRegion()))
+                            .thenCompose(homed -> reconcileAll(returning, homed.stream()
+                                    .filter(id -> id.kind() == Kind.CONVERSATION && id.home().epoch() > 1).toList(), 0, tally))
+                            .whenCompleteAsync((done, failure) -> returning.close(), timer))
                     .thenCompose(done -> calls.call(() -> parts.regionStore().recordFailover(
                             new RegionFailover(region, routing.localRegion(), clock.millis(), clock.millis()))))
                     .thenApply(done -> {
@@ -407,7 +435,12 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
                         log.info("reconciliation of region {}: {}", region, report);
                         return report;
                     })
-                    .whenComplete((report, failure) -> returning.close());
+                    .whenComplete((report, failure) -> {
+                        if (failure != null) {
+                            log.warn("reconciliation of region {} stopped half way; run it again", region,
+                                    Failures.unwrap(failure));
+                        }
+                    });
         });
     }
 

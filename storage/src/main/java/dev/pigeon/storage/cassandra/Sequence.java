@@ -257,8 +257,9 @@ final class Sequence {
         return session.executeAsync(select).thenApply(result -> {
             Row row = result.one();
             if (row == null) {
-                throw new IllegalStateException(layout.indexTable + " of " + partition + " points at position "
-                        + position + ", which holds nothing");
+                // the index row reached this data centre before the slot it names: not yet, rather than never
+                throw new StorageUnavailableException(layout.indexTable + " of " + partition + " points at position "
+                        + position + ", which holds nothing here yet", null);
             }
             return slot(row);
         });

@@ -15,8 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code PIGEON_TEST_CASSANDRA_DC}, dc1 when unset. Also a plain session on the keyspace, for
  * tests that write rows as a crashed writer would have left them.
  */
-final class TestKeyspace implements AutoCloseable {
-    static final String SERVER_VARIABLE = "PIGEON_TEST_CASSANDRA";
+public final class TestKeyspace implements AutoCloseable {
+    public static final String SERVER_VARIABLE = "PIGEON_TEST_CASSANDRA";
     private static final Duration SCHEMA_TIMEOUT = Duration.ofSeconds(30);
 
     private final CassandraStoreOptions options;
@@ -26,7 +26,7 @@ final class TestKeyspace implements AutoCloseable {
         this.options = options;
     }
 
-    static TestKeyspace create() {
+    public static TestKeyspace create() {
         String server = System.getenv(SERVER_VARIABLE);
         if (server == null || server.isBlank()) {
             throw new IllegalStateException(SERVER_VARIABLE + " is not set: start a Cassandra with"
@@ -42,11 +42,11 @@ final class TestKeyspace implements AutoCloseable {
                 .build());
     }
 
-    CassandraStoreOptions options() {
+    public CassandraStoreOptions options() {
         return options;
     }
 
-    CassandraStoreOptions.Builder optionsBuilder() {
+    public CassandraStoreOptions.Builder optionsBuilder() {
         return CassandraStoreOptions.builder()
                 .contactPoints(options.contactPoints())
                 .localDatacenter(options.localDatacenter())
@@ -54,7 +54,7 @@ final class TestKeyspace implements AutoCloseable {
     }
 
     /** A plain session on the keyspace (which a store must have created first). */
-    synchronized CqlSession session() {
+    public synchronized CqlSession session() {
         if (session == null) {
             session = CqlSession.builder()
                     .addContactPoints(options.contactPoints())
