@@ -33,6 +33,10 @@ require_port() {
   fi
 }
 
+# The local JMX port of a Cassandra node on 127.x.y.N when none is given: 7099 + 100 * N (7199 on
+# 127.0.0.1, 7299 on 127.0.0.2...), so nodes on different addresses never meet on one port.
+default_jmx_port() { echo $((7099 + 100 * 10#${1##*.})); }
+
 # Absolute form of a directory given on the command line, so that the scripts work from any cwd.
 absolute_dir() { realpath -m -- "$1"; }
 

@@ -8,6 +8,7 @@ import dev.pigeon.protocol.FrameValidator;
 import dev.pigeon.router.DefaultRouter;
 import dev.pigeon.router.NodeBus;
 import dev.pigeon.router.Presence;
+import dev.pigeon.router.RegionParts;
 import dev.pigeon.storage.MessageStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -17,10 +18,16 @@ import java.util.function.Supplier;
 /**
  * What every node runs on top of the parts its mode chose (the store, the home directory, presence
  * and the bus): the router and the gateway, configured the same way in the embedded and the
- * cluster node.
+ * cluster node. {@code regions} is null on a node whose region is the only one.
  */
 public record EdgeParts(PigeonConfig config, GatewayConfig gatewayConfig, MessageStore store, HomeDirectory homes,
-                        Presence presence, NodeBus bus, PrometheusMeterRegistry meters) {
+                        Presence presence, NodeBus bus, PrometheusMeterRegistry meters, RegionParts regions) {
+
+    /** The parts of a node whose region is the only one. */
+    public EdgeParts(PigeonConfig config, GatewayConfig gatewayConfig, MessageStore store, HomeDirectory homes,
+                     Presence presence, NodeBus bus, PrometheusMeterRegistry meters) {
+        this(config, gatewayConfig, store, homes, presence, bus, meters, null);
+    }
 
     /**
      * Starts the router, then the gateway answering {@code /readyz} with {@code readiness}; both are
@@ -38,8 +45,16 @@ public record EdgeParts(PigeonConfig config, GatewayConfig gatewayConfig, Messag
                 .limits(config.routerLimits())
                 .groupCacheTtl(config.get(PigeonConfig.GROUP_CACHE_TTL))
                 .meterRegistry(meters)
+                .regions(regions)
                 .build(), DefaultRouter::close);
-        return parts.add("gateway", GatewayServer.builder()
+        GatewayServer.Builder gateway = GatewayServer.builder();
+        if (regions != null) {
+            // before serving: a node of a region that was failed over must not write as its home
+            router.learnRegionStanding().toCompletableFuture().join();
+            gateway.regionAdmin(router.regionAdmin().orElseThrow())
+                    .link(router.regionCalls().orElseThrow(), config.linkPort(), config.linkSecret());
+        }
+        return parts.add("gateway", gateway
                 .config(gatewayConfig)
                 .router(router)
                 .groups(router)

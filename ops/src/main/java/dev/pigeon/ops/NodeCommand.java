@@ -21,6 +21,11 @@ import java.util.concurrent.Callable;
                         + "with --jwt-secret.",
                 "Every node of a cluster names the same --redis, --redis-prefix, --cassandra and --keyspace, "
                         + "and its own --node-id.",
+                "Several regions: each has its own Redis and is its own Cassandra data centre, and all share one "
+                        + "keyspace. A node names its --region and --cassandra-datacenter, its --link-port, the "
+                        + "--link-secret every region shares, the other regions' nodes (--region-peers "
+                        + "us=http://host:port,...), every region's data centre (--region-datacenters eu=dc1,us=dc2) "
+                        + "and the keyspace's --replication (dc1:3,dc2:3).",
                 "Stops cleanly on SIGTERM or Ctrl-C: sessions are told to reconnect, in-flight sends finish, "
                         + "then Redis and Cassandra are let go."},
         footer = {"", "Each option is also an environment variable (--node-id: PIGEON_NODE_ID) and a key "

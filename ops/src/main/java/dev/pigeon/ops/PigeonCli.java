@@ -55,8 +55,10 @@ public final class PigeonCli {
                 .addSubcommand("demo", demo)
                 .addSubcommand("node", node)
                 .addSubcommand("cluster", new ClusterCommand())
+                .addSubcommand("regions", new dev.pigeon.ops.regions.RegionsCommand())
                 .addSubcommand("load", new LoadCommand())
                 .addSubcommand("chat", new dev.pigeon.ops.chat.ChatCommand(System.in))
+                .addSubcommand("drill", new dev.pigeon.ops.regions.DrillCommand())
                 .addSubcommand("config-doc", new ConfigDocCommand())
                 .addSubcommand("help", new HelpCommand());
         root.setExecutionExceptionHandler(PigeonCli::onFailure);

@@ -1,6 +1,9 @@
 package dev.pigeon.ops.cluster;
 
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import dev.pigeon.gateway.GatewayServer;
+import dev.pigeon.gateway.link.HttpRegionLink;
+import dev.pigeon.homing.EpochedMessageStore;
 import dev.pigeon.homing.StoredHomeDirectory;
 import dev.pigeon.ops.EdgeParts;
 import dev.pigeon.ops.JvmMetrics;
@@ -8,7 +11,10 @@ import dev.pigeon.ops.RunningNode;
 import dev.pigeon.ops.StartedParts;
 import dev.pigeon.ops.config.PigeonConfig;
 import dev.pigeon.router.NodeBus;
+import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.router.Presence;
+import dev.pigeon.router.RegionParts;
+import dev.pigeon.router.RegionStates;
 import dev.pigeon.router.redis.RedisNodeBus;
 import dev.pigeon.router.redis.RedisPresence;
 import dev.pigeon.router.resilience.ResilienceSettings;
@@ -17,6 +23,7 @@ import dev.pigeon.router.resilience.ResilientMessageStore;
 import dev.pigeon.router.resilience.ResilientPresence;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.cassandra.CassandraMessageStore;
+import dev.pigeon.storage.cassandra.CassandraStoreOptions;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -43,6 +50,8 @@ import java.util.function.UnaryOperator;
  */
 public final class ClusterNode extends RunningNode {
     private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+    /** How often a node of several regions writes its region's heartbeat (the replication lag's resolution). */
+    private static final Duration REGION_BEAT = Duration.ofSeconds(1);
     /** Any user will do: readiness asks the store for an inbox head, which is one read. */
     private static final String READINESS_PROBE_USER = "readyz";
 
@@ -93,11 +102,22 @@ public final class ClusterNode extends RunningNode {
             Presence presence = new ResilientPresence(redisPresence, resilience, meters);
             RedisNodeBus bus = parts.add("node bus", RedisNodeBus.create(redis, prefix, meters), RedisNodeBus::close);
 
-            var homes = new StoredHomeDirectory(gatewayConfig.region(),
-                    new ResilientHomeStore(cassandra, store));
+            ResilientHomeStore homeStore = new ResilientHomeStore(cassandra, store);
+            var homes = new StoredHomeDirectory(gatewayConfig.region(), homeStore);
+            RegionParts regions = null;
+            MessageStore routed = store;
+            if (!config.regionPeers().isEmpty()) {
+                EpochedMessageStore epochs = new EpochedMessageStore(store, homeStore, homes);
+                HttpRegionLink link = parts.add("region link", new HttpRegionLink(config.regionPeers(),
+                        config.linkSecret(), timeout), HttpRegionLink::close);
+                regions = new RegionParts(link, cassandra.regions(), RegionStates.of(cassandra.regions()), homeStore,
+                        epochs, region -> CassandraMessageStore.connect(readerOf(config, region)), REGION_BEAT,
+                        StoredHomeDirectory.DEFAULT_TTL);
+                routed = epochs;
+            }
             String readinessKey = "pigeon:" + prefix + ":readyz";
-            GatewayServer gateway = new EdgeParts(config, gatewayConfig, store, homes, presence, busDecorator.apply(bus),
-                    meters).start(parts,
+            GatewayServer gateway = new EdgeParts(config, gatewayConfig, routed, homes, presence, busDecorator.apply(bus),
+                    meters, regions).start(parts,
                     // without the subscription, deliveries to this node's sessions would go unheard
                     () -> !bus.listening(nodeId) ? CompletableFuture.completedFuture(false) : bothAnswer(
                             () -> store.inboxHead(READINESS_PROBE_USER),
@@ -113,6 +133,25 @@ public final class ClusterNode extends RunningNode {
             parts.closeAll();
             throw e;
         }
+    }
+
+    /**
+     * Options of a store that reads {@code region}'s own data centre at {@code LOCAL_ONE}: what a
+     * returning region holds that never replicated is there alone.
+     */
+    private static CassandraStoreOptions readerOf(PigeonConfig config, String region) {
+        String datacenter = config.regionDatacenters().get(region);
+        if (datacenter == null) {
+            throw ProtocolException.badRequest("region-datacenters names no data centre for region " + region);
+        }
+        CassandraStoreOptions own = config.cassandraOptions();
+        return CassandraStoreOptions.builder()
+                .contactPoints(own.contactPoints())
+                .localDatacenter(datacenter)
+                .keyspace(own.keyspace())
+                .requestTimeout(own.requestTimeout())
+                .consistency(DefaultConsistencyLevel.LOCAL_ONE)
+                .build();
     }
 
     /** What a node logs once it serves; {@link LocalCluster} waits for it. */

@@ -6,16 +6,20 @@ import dev.pigeon.router.DefaultRouter;
 import dev.pigeon.router.RouterLimits;
 import dev.pigeon.router.redis.RedisPresence;
 import dev.pigeon.storage.cassandra.CassandraStoreOptions;
+import dev.pigeon.storage.cassandra.Replication;
 import dev.pigeon.storage.embedded.EmbeddedStoreOptions;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static dev.pigeon.ops.config.ValueTypes.BOOLEAN;
+import static dev.pigeon.ops.config.ValueTypes.DATACENTER_COPIES;
 import static dev.pigeon.ops.config.ValueTypes.HOST_PORT;
 import static dev.pigeon.ops.config.ValueTypes.LIST;
 import static dev.pigeon.ops.config.ValueTypes.NON_EMPTY_TEXT;
@@ -24,6 +28,8 @@ import static dev.pigeon.ops.config.ValueTypes.PORT;
 import static dev.pigeon.ops.config.ValueTypes.POSITIVE_DURATION;
 import static dev.pigeon.ops.config.ValueTypes.POSITIVE_INT;
 import static dev.pigeon.ops.config.ValueTypes.REDIS_URL;
+import static dev.pigeon.ops.config.ValueTypes.REGION_NAME;
+import static dev.pigeon.ops.config.ValueTypes.REGION_URLS;
 import static dev.pigeon.ops.config.ValueTypes.SIZE;
 
 /**
@@ -53,8 +59,8 @@ public final class PigeonConfig {
             "Directory of the embedded store, relative to the working directory unless absolute; created if missing.");
     public static final Setting<String> NODE_ID = Setting.of("node-id", NON_EMPTY_TEXT, GATEWAY.nodeId(),
             "This node's name, as hello frames and presence show it.");
-    public static final Setting<String> REGION = Setting.of("region", NON_EMPTY_TEXT, GATEWAY.region(),
-            "The region this node serves.");
+    public static final Setting<String> REGION = Setting.of("region", REGION_NAME, GATEWAY.region(),
+            "The region this node serves: letters, digits, '_' and '-'.");
 
     // ---- network and credentials ----
     // Loopback unless asked: the demo runs with well-known credentials.
@@ -159,9 +165,31 @@ public final class PigeonConfig {
     public static final Setting<String> KEYSPACE = Setting.of("keyspace", NON_EMPTY_TEXT, CASSANDRA_STORE.keyspace(),
             "Cluster node: the Cassandra keyspace of every table; created with its schema when missing.");
 
+    public static final Setting<Map<String, Integer>> REPLICATION = Setting.of("replication", DATACENTER_COPIES, null,
+            "Cluster node: copies of every row in each Cassandra data centre (NetworkTopologyStrategy), for a keyspace "
+                    + "this node creates, e.g. dc1:3,dc2:3; every region's data centre needs copies. Unset: "
+                    + "SimpleStrategy with one copy, for a single data centre. An existing keyspace is left as it is.");
+
+    // ---- regions (pigeon node) ----
+    public static final Setting<Integer> LINK_PORT = Setting.of("link-port", PORT, 0,
+            "Cluster node: port of the region link, where the nodes of other regions call this one (HTTP, every "
+                    + "request authenticated with link-secret). 0 runs no link: a node of the only region.");
+    public static final Setting<String> LINK_SECRET = Setting.secret("link-secret", NON_EMPTY_TEXT, null,
+            "Cluster node: bearer secret of the region link, the same on every node of every region. Required with "
+                    + "link-port or region-peers.");
+    public static final Setting<Map<String, List<URI>>> REGION_PEERS = Setting.of("region-peers", REGION_URLS, null,
+            "Cluster node: the link URLs of the other regions' nodes, as region=url entries, a region repeated for each "
+                    + "of its nodes (tried in turn), e.g. us=http://10.2.0.5:7171,us=http://10.2.0.6:7171. Not this "
+                    + "node's own region. Unset: the only region. Needs link-port, link-secret, region-datacenters "
+                    + "and replication.");
+    public static final Setting<Map<String, String>> REGION_DATACENTERS = Setting.of("region-datacenters",
+            ValueTypes.REGION_DATACENTERS, null,
+            "Cluster node: the Cassandra data centre of every region, this one included (as cassandra-datacenter), "
+                    + "as region=datacenter entries, e.g. eu=dc1,us=dc2. Required with region-peers.");
+
     /** Keys only a cluster node reads. */
     public static final List<Setting<?>> CLUSTER_ONLY = List.of(REDIS, REDIS_PREFIX, PRESENCE_HEARTBEAT, CASSANDRA,
-            CASSANDRA_DATACENTER, KEYSPACE);
+            CASSANDRA_DATACENTER, KEYSPACE, REPLICATION, LINK_PORT, LINK_SECRET, REGION_PEERS, REGION_DATACENTERS);
     /** Keys only the embedded store reads. */
     public static final List<Setting<?>> EMBEDDED_ONLY = List.of(DATA_DIR, STORE_SYNC_WRITES, STORE_THREADS,
             STORE_MAX_QUEUED);
@@ -176,7 +204,8 @@ public final class PigeonConfig {
             POLL_DEFAULT_WAIT, POLL_MAX_WAIT,
             OUTBOUND_QUEUE_LIMIT, WRITE_BUFFER_LOW_WATER, WRITE_BUFFER_HIGH_WATER, SHUTDOWN_GRACE,
             STORAGE_TIMEOUT, GROUP_CACHE_TTL, STORE_SYNC_WRITES, STORE_THREADS, STORE_MAX_QUEUED,
-            REDIS, REDIS_PREFIX, PRESENCE_HEARTBEAT, CASSANDRA, CASSANDRA_DATACENTER, KEYSPACE);
+            REDIS, REDIS_PREFIX, PRESENCE_HEARTBEAT, CASSANDRA, CASSANDRA_DATACENTER, KEYSPACE, REPLICATION,
+            LINK_PORT, LINK_SECRET, REGION_PEERS, REGION_DATACENTERS);
 
     private static final Pattern FIELD_NAME = Pattern.compile("\\b[a-z]+(?:[A-Z][a-z0-9]*)+\\b");
     private static final ConfigResolver RESOLVER = new ConfigResolver(ALL, CONFIG);
@@ -275,12 +304,38 @@ public final class PigeonConfig {
     }
 
     public CassandraStoreOptions cassandraOptions() {
-        return CassandraStoreOptions.builder()
+        CassandraStoreOptions.Builder options = CassandraStoreOptions.builder()
                 .contactPoints(List.of(CassandraStoreOptions.contactPoint(get(CASSANDRA))))
                 .localDatacenter(get(CASSANDRA_DATACENTER))
                 .keyspace(get(KEYSPACE))
-                .requestTimeout(get(STORAGE_TIMEOUT))
-                .build();
+                .requestTimeout(get(STORAGE_TIMEOUT));
+        Map<String, Integer> copies = get(REPLICATION);
+        if (copies != null) {
+            options.replication(Replication.networkTopology(copies));
+        }
+        return options.build();
+    }
+
+    /** The region link's port; 0 when this node runs no link. */
+    public int linkPort() {
+        return get(LINK_PORT);
+    }
+
+    /** The region link's secret; null when this node runs no link (no link-port, no region-peers). */
+    public String linkSecret() {
+        return get(LINK_SECRET);
+    }
+
+    /** The other regions' nodes' link URLs by region, each in the order to try them; empty for the only region. */
+    public Map<String, List<URI>> regionPeers() {
+        Map<String, List<URI>> peers = get(REGION_PEERS);
+        return peers == null ? Map.of() : peers;
+    }
+
+    /** The Cassandra data centre of every region, this one's included; empty for the only region. */
+    public Map<String, String> regionDatacenters() {
+        Map<String, String> datacenters = get(REGION_DATACENTERS);
+        return datacenters == null ? Map.of() : datacenters;
     }
 
     /** Rewrites component field names (pollMaxWait) as the keys that set them (poll-max-wait). */
@@ -291,7 +346,10 @@ public final class PigeonConfig {
         });
     }
 
-    /** Rules that tie keys together (poll-default-wait within poll-max-wait...) are the components' own. */
+    /**
+     * Rules that tie keys together (poll-default-wait within poll-max-wait...) are the components' own;
+     * those of the region keys are {@link RegionRules}.
+     */
     private void validateTogether() {
         try {
             gateway();
@@ -301,6 +359,11 @@ public final class PigeonConfig {
             cassandraOptions();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("inconsistent settings: " + inKeyNames(e.getMessage()));
+        }
+        List<String> problems = RegionRules.problems(this);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.stream().map(p -> "inconsistent settings: " + p)
+                    .collect(Collectors.joining("\n")));
         }
     }
 }

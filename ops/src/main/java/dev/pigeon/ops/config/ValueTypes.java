@@ -1,11 +1,20 @@
 package dev.pigeon.ops.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** The kinds of setting values Pigeon has. */
 public final class ValueTypes {
@@ -73,6 +82,68 @@ public final class ValueTypes {
         return s.trim();
     }, s -> s);
 
+    /** A region's name: letters, digits, '_' and '-' (it appears in URLs, keys and metrics labels). */
+    public static final ValueType<String> REGION_NAME = of("<name>", s -> regionName(s.trim()), s -> s);
+
+    /**
+     * Where other regions' nodes are reached: {@code region=url} entries, a region repeated for each of
+     * its nodes, in the order they are tried. Each URL is {@code http(s)://host[:port]}.
+     */
+    public static final ValueType<Map<String, List<URI>>> REGION_URLS = of("<region=url,...>", s -> {
+        Map<String, List<URI>> urls = new LinkedHashMap<>();
+        Map<URI, String> regionOfUrl = new HashMap<>();
+        for (Map.Entry<String, String> entry : entries(s, '=', "region=url")) {
+            String region = regionName(entry.getKey());
+            URI url = baseUrl(entry.getValue());
+            String other = regionOfUrl.putIfAbsent(url, region);
+            if (other != null) {
+                throw new IllegalArgumentException(url + " is named twice" + (other.equals(region) ? "" : " (in " + other
+                        + " and " + region + ")"));
+            }
+            urls.computeIfAbsent(region, r -> new ArrayList<>()).add(url);
+        }
+        Map<String, List<URI>> copy = new LinkedHashMap<>();
+        urls.forEach((region, list) -> copy.put(region, List.copyOf(list)));
+        return Collections.unmodifiableMap(copy);
+    }, urls -> urls.entrySet().stream()
+            .flatMap(e -> e.getValue().stream().map(url -> e.getKey() + "=" + url))
+            .collect(Collectors.joining(",")));
+
+    /** The Cassandra data centre of each region: {@code region=datacenter} entries, one data centre per region. */
+    public static final ValueType<Map<String, String>> REGION_DATACENTERS = of("<region=datacenter,...>", s -> {
+        Map<String, String> datacenters = new LinkedHashMap<>();
+        Map<String, String> regionOfDatacenter = new HashMap<>();
+        for (Map.Entry<String, String> entry : entries(s, '=', "region=datacenter")) {
+            String region = regionName(entry.getKey());
+            String datacenter = datacenterName(entry.getValue());
+            if (datacenters.putIfAbsent(region, datacenter) != null) {
+                throw new IllegalArgumentException("region " + region + " is named twice");
+            }
+            String other = regionOfDatacenter.putIfAbsent(datacenter, region);
+            if (other != null) {
+                throw new IllegalArgumentException("regions " + other + " and " + region + " share data centre "
+                        + datacenter + ": each region is its own data centre");
+            }
+        }
+        return Collections.unmodifiableMap(datacenters);
+    }, datacenters -> joined(datacenters, "="));
+
+    /** Copies of every row per Cassandra data centre: {@code datacenter:copies} entries. */
+    public static final ValueType<Map<String, Integer>> DATACENTER_COPIES = of("<datacenter:copies,...>", s -> {
+        Map<String, Integer> copies = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : entries(s, ':', "datacenter:copies")) {
+            String datacenter = datacenterName(entry.getKey());
+            int n = parseInt(entry.getValue());
+            if (n < 1) {
+                throw new IllegalArgumentException("data centre " + datacenter + " needs at least 1 copy, not " + n);
+            }
+            if (copies.putIfAbsent(datacenter, n) != null) {
+                throw new IllegalArgumentException("data centre " + datacenter + " is named twice");
+            }
+        }
+        return Collections.unmodifiableMap(copies);
+    }, copies -> joined(copies, ":"));
+
     public static final ValueType<Boolean> BOOLEAN = of("<true|false>", s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
         case "true", "yes", "on" -> true;
         case "false", "no", "off" -> false;
@@ -80,6 +151,62 @@ public final class ValueTypes {
     }, String::valueOf);
 
     private ValueTypes() {
+    }
+
+    private static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+    /** As Cassandra's NetworkTopologyStrategy options take them (see storage's Replication). */
+    private static final Pattern DATACENTER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private static String regionName(String s) {
+        if (!REGION.matcher(s).matches()) {
+            throw new IllegalArgumentException("'" + s + "' is not a region name: letters, digits, '_' and '-', "
+                    + "at most 63, starting with a letter or digit");
+        }
+        return s;
+    }
+
+    private static String datacenterName(String s) {
+        if (!DATACENTER.matcher(s).matches()) {
+            throw new IllegalArgumentException("'" + s + "' is not a data centre name: letters, digits, '_', '.' and '-'");
+        }
+        return s;
+    }
+
+    /** A node's base URL: http or https, a host, an optional port, nothing after it. */
+    private static URI baseUrl(String s) {
+        URI url;
+        try {
+            url = new URI(s);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a URL: write http://host:port");
+        }
+        boolean web = "http".equals(url.getScheme()) || "https".equals(url.getScheme());
+        boolean bare = url.getRawUserInfo() == null && url.getRawQuery() == null && url.getRawFragment() == null
+                && (url.getRawPath() == null || url.getRawPath().isEmpty() || url.getRawPath().equals("/"));
+        if (!web || url.getHost() == null || !bare) {
+            throw new IllegalArgumentException("'" + s + "' is not a node's URL: write http://host:port");
+        }
+        return URI.create(url.getScheme() + "://" + url.getRawAuthority());
+    }
+
+    /**
+     * The {@code key<separator>value} entries of a comma-separated list, blanks around them dropped.
+     * An empty text is no entries.
+     */
+    private static List<Map.Entry<String, String>> entries(String text, char separator, String form) {
+        List<Map.Entry<String, String>> entries = new ArrayList<>();
+        for (String item : LIST.parse(text)) {
+            int at = item.indexOf(separator);
+            if (at <= 0 || at == item.length() - 1) {
+                throw new IllegalArgumentException("'" + item + "' is not " + form);
+            }
+            entries.add(Map.entry(item.substring(0, at).trim(), item.substring(at + 1).trim()));
+        }
+        return entries;
+    }
+
+    private static String joined(Map<String, ?> map, String separator) {
+        return map.entrySet().stream().map(e -> e.getKey() + separator + e.getValue()).collect(Collectors.joining(","));
     }
 
     private static int parseInt(String s) {

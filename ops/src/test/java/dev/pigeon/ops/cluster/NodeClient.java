@@ -72,6 +72,14 @@ final class NodeClient {
         return PigeonConfig.resolve(options, Map.of());
     }
 
+    String jwtSecret() {
+        return jwtSecret;
+    }
+
+    String adminToken() {
+        return adminToken;
+    }
+
     String token(String user) {
         return tokens.mint(user);
     }
@@ -180,7 +188,7 @@ final class NodeClient {
 
     private static HttpRequest.Builder request(int port, String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10));
+                .timeout(Duration.ofSeconds(30));
         return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 

@@ -56,6 +56,18 @@ final class Timelines {
         }
     }
 
+    /** Within {@code user}'s inbox, each conversation's entries come in increasing {@code conv_seq}. */
+    static void assertConversationOrder(String user, List<JsonNode> inbox) {
+        Map<String, Long> newest = new HashMap<>();
+        for (JsonNode entry : inbox) {
+            String conversation = entry.get("conversation").asText();
+            long convSeq = entry.get("conv_seq").asLong();
+            Long before = newest.put(conversation, convSeq);
+            assertThat(before == null || before < convSeq)
+                    .as("%s's inbox: %s conv_seq %d after %d", user, conversation, convSeq, before).isTrue();
+        }
+    }
+
     /** A conversation's whole log, oldest first, holds {@code conv_seq} 1 to n, each acked message once, nothing else. */
     static void assertLogHoldsEachOnce(List<JsonNode> log, Collection<AckedSend> acked) {
         Map<String, AckedSend> byKey = byKey(acked);
