@@ -35,33 +35,52 @@ final class MovedMemberRepair {
         this.clock = clock;
     }
 
-    /** Places the missing entries of {@code entry}'s conversation before it into {@code member}'s inbox. */
+    /**
+     * Places the missing entries of {@code entry}'s conversation before it into {@code member}'s
+     * inbox. The common case costs one read: the entry just before is there, and entries reach an
+     * inbox in order, so every earlier one is too.
+     */
     CompletableFuture<Void> before(String member, LogEntry entry) {
         if (entry.convSeq() <= 1) {
             return CompletableFuture.completedFuture(null);
         }
-        String conversation = entry.conversation();
-        return has(member, conversation, entry.convSeq() - 1).thenCompose(present -> present
+        return has(member, entry.conversation(), entry.convSeq() - 1).thenCompose(present -> present
                 ? CompletableFuture.completedFuture(null)
-                : calls.call(() -> store.readLog(conversation, entry.convSeq(), MAX_ENTRIES))
-                        .thenCompose(newestFirst -> missing(member, newestFirst, 0, new ArrayList<>()))
-                        .thenCompose(missing -> appendOldestFirst(member, missing)));
+                : fill(member, entry.conversation(), entry.convSeq(), true));
     }
 
-    /** The entries {@code member} lacks, walking back until one it has or one outside the window. */
+    /**
+     * Places every entry of the conversation before {@code entry} and within the window that
+     * {@code member} lacks, looking at each one: after a move, a write the old home made under a
+     * stale cached home may have left a hole between entries the member has. Used once per
+     * conversation when a move completes.
+     */
+    CompletableFuture<Void> throughout(String member, LogEntry entry) {
+        return fill(member, entry.conversation(), entry.convSeq(), false);
+    }
+
+    private CompletableFuture<Void> fill(String member, String conversation, long before, boolean stopAtPresent) {
+        return calls.call(() -> store.readLog(conversation, before, MAX_ENTRIES))
+                .thenCompose(newestFirst -> missing(member, newestFirst, 0, stopAtPresent, new ArrayList<>()))
+                .thenCompose(missing -> appendOldestFirst(member, missing));
+    }
+
+    /** The entries {@code member} lacks, walking back until one outside the window (or, if asked, one it has). */
     private CompletableFuture<List<LogEntry>> missing(String member, List<LogEntry> newestFirst, int index,
-                                                      List<LogEntry> into) {
+                                                      boolean stopAtPresent, List<LogEntry> into) {
         long oldest = clock.millis() - WINDOW.toMillis();
         if (index == newestFirst.size() || newestFirst.get(index).ts() < oldest) {
             return CompletableFuture.completedFuture(into);
         }
         LogEntry candidate = newestFirst.get(index);
         return has(member, candidate.conversation(), candidate.convSeq()).thenCompose(present -> {
-            if (present) {
+            if (present && stopAtPresent) {
                 return CompletableFuture.completedFuture(into);
             }
-            into.add(candidate);
-            return missing(member, newestFirst, index + 1, into);
+            if (!present) {
+                into.add(candidate);
+            }
+            return missing(member, newestFirst, index + 1, stopAtPresent, into);
         });
     }
 

@@ -58,6 +58,8 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
     /** Outbox entries one sweep forwards per region. */
     private static final int OUTBOX_PAGE = 200;
     private static final Duration OUTBOX_SWEEP = Duration.ofMillis(500);
+    /** How long a planned move lets its moving mark replicate before it tells every node again. */
+    private static final Duration MARK_REPLICATED = Duration.ofSeconds(1);
     /** Orphans read from one conversation of a returning region at once. */
     private static final int ORPHAN_PAGE = 500;
 
@@ -245,7 +247,12 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
             forgetEverywhere(Kind.USER, user);
             // the user's sessions reconnect and get the new epoch in hello; meanwhile their writes pause
             disconnect.apply(user, "home moving to " + to);
-            return afterCacheTtl()
+            // a node that reloaded the home before the mark reached its data centre may cache it
+            // unmarked: tell every node again once the mark has surely replicated, then let any
+            // copy cached before that expire
+            return after(MARK_REPLICATED)
+                    .thenRun(() -> forgetEverywhere(Kind.USER, user))
+                    .thenCompose(told -> after(parts.homeCacheTtl()))
                     .thenCompose(waited -> calls.call(() -> parts.epochs().openEpoch(Kind.USER, user, from.epoch() + 1)))
                     .thenCompose(start -> {
                         log.info("re-homing {}: epoch {} starts at seq {}", user, from.epoch() + 1, start);
@@ -261,9 +268,9 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
         });
     }
 
-    private CompletableFuture<Void> afterCacheTtl() {
+    private static CompletableFuture<Void> after(Duration delay) {
         return CompletableFuture.runAsync(() -> {
-        }, CompletableFuture.delayedExecutor(parts.homeCacheTtl().toMillis(), TimeUnit.MILLISECONDS));
+        }, CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private void forgetEverywhere(Kind kind, String id) {
@@ -307,7 +314,7 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
                     return CompletableFuture.completedFuture(null);
                 }
                 LogEntry entry = newest.get(0);
-                return repair.before(user, entry)
+                return repair.throughout(user, entry)
                         .thenCompose(repaired -> calls.call(() -> parts.epochs().appendToInbox(user, entry)))
                         .thenApply(seq -> null);
             });
@@ -389,9 +396,7 @@ final class RegionOperations implements RegionAdmin, AutoCloseable {
             if (attempt >= MOVE_ATTEMPTS || !(Failures.unwrap(failure) instanceof StorageUnavailableException)) {
                 return CompletableFuture.<Boolean>failedFuture(failure);
             }
-            return CompletableFuture.supplyAsync(() -> null,
-                            CompletableFuture.delayedExecutor(MOVE_RETRY.toMillis(), TimeUnit.MILLISECONDS))
-                    .thenCompose(waited -> failOverRetrying(id, from, to, attempt + 1));
+            return after(MOVE_RETRY).thenCompose(waited -> failOverRetrying(id, from, to, attempt + 1));
         }).thenCompose(Function.identity());
     }
 

@@ -168,9 +168,27 @@ final class RegionRouting {
     /**
      * Sends {@code region} the conversation's entries after its mark up to {@code upTo}, reading
      * them from this data centre's log, until the region reports them placed; then clears the
-     * outbox entry. Completes with the region's last answer.
+     * outbox entry. Completes with the region's last answer. An entry this node already saw placed
+     * there is not sent again.
      */
     CompletableFuture<Placement> push(String region, String conversation, long upTo) {
+        Long known = remoteMarks.get(region + '\n' + conversation);
+        if (known != null && known >= upTo) {
+            return calls.call(() -> regionStore.clearOutbox(region, conversation, upTo))
+                    .thenApply(cleared -> new Placement(known, Map.of()));
+        }
+        return pushThrough(region, conversation, upTo);
+    }
+
+    /**
+     * As {@link #push}, always sending at least the entry {@code upTo}, so that the answer carries
+     * the seq its sender has of it when the sender is homed in {@code region}.
+     */
+    CompletableFuture<Placement> placeForSender(String region, String conversation, long upTo) {
+        return pushThrough(region, conversation, upTo);
+    }
+
+    private CompletableFuture<Placement> pushThrough(String region, String conversation, long upTo) {
         String key = region + '\n' + conversation;
         Long known = remoteMarks.get(key);
         long from = known == null ? upTo : Math.min(known + 1, upTo);

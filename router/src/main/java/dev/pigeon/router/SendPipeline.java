@@ -146,7 +146,7 @@ final class SendPipeline {
             if (homes.isLocal(home) || home.moving()) {
                 throw ProtocolException.unavailable(sender + " is moving homes; try again");
             }
-            return routing.push(home.region(), entry.conversation(), entry.convSeq()).thenApply(placement -> {
+            return routing.placeForSender(home.region(), entry.conversation(), entry.convSeq()).thenApply(placement -> {
                 Long seq = placement.seqs().get(sender);
                 if (seq == null) {
                     throw ProtocolException.unavailable("region " + home.region() + " did not place the message for "

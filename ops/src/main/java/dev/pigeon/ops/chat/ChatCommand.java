@@ -4,7 +4,7 @@ import dev.pigeon.client.ConnectionState;
 import dev.pigeon.client.PigeonClient;
 import dev.pigeon.client.PigeonListener;
 import dev.pigeon.client.TransportKind;
-import dev.pigeon.ops.config.Durations;
+import dev.pigeon.ops.config.DurationConverter;
 import dev.pigeon.protocol.ConversationId;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.ProtocolException;
@@ -202,14 +202,6 @@ public final class ChatCommand implements Callable<Integer> {
                 default -> throw new picocli.CommandLine.TypeConversionException(
                         "'" + value + "' is not a transport: websocket, sse or long-poll");
             };
-        }
-    }
-
-    /** Durations as the configuration spells them ({@code 10s}, {@code 500ms}). */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return Durations.parse(value);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.pigeon.ops.load;
 
+import dev.pigeon.ops.ShutdownHooks;
+import dev.pigeon.ops.config.DurationConverter;
 import dev.pigeon.ops.config.Durations;
 import dev.pigeon.ops.config.PigeonConfig;
 import picocli.CommandLine;
@@ -222,7 +224,7 @@ public final class LoadCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } finally {
-            removeShutdownHook(stopOnSignal);
+            ShutdownHooks.remove(stopOnSignal);
         }
     }
 
@@ -254,7 +256,7 @@ public final class LoadCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } finally {
-            removeShutdownHook(stopOnSignal);
+            ShutdownHooks.remove(stopOnSignal);
         }
     }
 
@@ -354,22 +356,6 @@ public final class LoadCommand implements Callable<Integer> {
             out.println(LoadLines.result(result));
             out.flush();
             return 0;
-        }
-    }
-
-    private static void removeShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook is running
-        }
-    }
-
-    /** Reads {@code 30s}, {@code 500ms}, {@code 2m}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return Durations.parse(value);
         }
     }
 }

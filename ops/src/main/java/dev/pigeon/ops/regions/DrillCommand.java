@@ -1,6 +1,7 @@
 package dev.pigeon.ops.regions;
 
-import dev.pigeon.ops.config.Durations;
+import dev.pigeon.ops.ShutdownHooks;
+import dev.pigeon.ops.config.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,7 +108,7 @@ public final class DrillCommand implements Callable<Integer> {
             out.println("stopping the deployment");
             out.flush();
             target.close();
-            removeShutdownHook(stopOnSignal);
+            ShutdownHooks.remove(stopOnSignal);
         }
         out.print(result.summary());
         if (report != null) {
@@ -126,22 +127,6 @@ public final class DrillCommand implements Callable<Integer> {
                     servicesOptions == null ? List.of() : List.of(servicesOptions.trim().split("\\s+")));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private static void removeShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook is running
-        }
-    }
-
-    /** Reads {@code 90s}, {@code 500ms}, {@code 2m}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return Durations.parse(value);
         }
     }
 }

@@ -1,11 +1,8 @@
 package dev.pigeon.ops.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pigeon.ops.cluster.NodeClient.Frames;
-import dev.pigeon.ops.regions.TestRegions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,7 +14,6 @@ import static dev.pigeon.ops.cluster.RegionNodes.EU;
 import static dev.pigeon.ops.cluster.RegionNodes.US;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The loss of a region, its failover, its return and reconciliation, with the trap the key design
@@ -32,44 +28,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * positions, and every member's inbox is contiguous and in order.
  */
 class RegionFailoverIT {
+    @RegisterExtension
+    static final RegionNodes regions = new RegionNodes("region-failover-it", 1);
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final String DM = "dm:carol:dave";
-    private static RegionNodes regions;
-
-    @BeforeAll
-    static void startOneNodePerRegion() {
-        assumeTrue(TestRegions.available(), "region tests need two data centres (ops/bin/services up --regions)");
-        regions = new RegionNodes("region-failover-it", 1);
-        regions.start(EU, 0);
-        regions.start(US, 0);
-    }
-
-    /** Regions whose data centre (and, for eu, Redis) this test stopped and has not started again. */
-    private static final List<String> stopped = new ArrayList<>();
-
-    @AfterAll
-    static void stop() {
-        if (regions != null) {
-            for (String region : stopped) {
-                regions.regions().startDatacenter(region);
-                if (region.equals(EU)) {
-                    regions.regions().startRedis(EU);
-                }
-            }
-            regions.close();
-        }
-    }
 
     @Test
     void aLostRegionFailsOverIsFencedOnItsReturnAndItsUnreplicatedMessagesAreRecoveredOnce() throws Exception {
         NodeClient client = regions.client;
-        TestRegions services = regions.regions();
         RetryingSender sender = new RetryingSender(client, PATIENCE);
         int eu = regions.node(EU, 0).port();
         for (String user : List.of("carol", "dave")) {
-            Frames frames = new Frames();
-            regions.keep(client.connect(eu, client.token(user), frames));
-            assertThat(frames.next().get("home_region").asText()).isEqualTo(EU);
+            assertThat(regions.connect(eu, user).hello().get("home_region").asText()).isEqualTo(EU);
         }
 
         List<AckedSend> before = new ArrayList<>();
@@ -81,8 +51,7 @@ class RegionFailoverIT {
                 Timelines.assertLogHoldsEachOnce(client.log(us, "dave", DM), before));
 
         // us's data centre is cut off: eu acknowledges three messages that never reach it
-        stopped.add(US);
-        services.stopDatacenter(US);
+        regions.stopDatacenter(US);
         List<AckedSend> atRisk = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             atRisk.add(sender.send(() -> eu, "carol", DM, "at-risk-" + i, "at risk " + i));
@@ -91,11 +60,9 @@ class RegionFailoverIT {
 
         // eu is lost; us comes back and declares it
         regions.stop(EU, 0);
-        stopped.add(EU);
-        services.stopDatacenter(EU);
-        services.stopRedis(EU);
-        services.startDatacenter(US);
-        stopped.remove(US);
+        regions.stopDatacenter(EU);
+        regions.stopRedis(EU);
+        regions.startDatacenter(US);
         int usAdmin = regions.node(US, 0).adminPort();
         await("us serves again").atMost(PATIENCE).until(() -> client.get(us, "/readyz", null).statusCode() == 200
                 && client.metric(usAdmin, "resilience4j_circuitbreaker_state", "state=\"closed\"") == 1);
@@ -110,16 +77,13 @@ class RegionFailoverIT {
             after.add(sender.send(() -> us, i % 2 == 0 ? "dave" : "carol", DM, "after-" + i, "after " + i));
         }
         assertThat(after).extracting(AckedSend::convSeq).containsExactly(4L, 5L, 6L);
-        Frames moved = new Frames();
-        regions.keep(client.connect(us, client.token("carol"), moved));
-        JsonNode hello = moved.next();
+        JsonNode hello = regions.connect(us, "carol").hello();
         assertThat(hello.get("home_region").asText()).isEqualTo(US);
         assertThat(hello.get("epoch").asLong()).isEqualTo(2);
 
         // eu returns: its rows replay to us and us's to eu; its node learns it was failed over
-        services.startRedis(EU);
-        services.startDatacenter(EU);
-        stopped.remove(EU);
+        regions.startRedis(EU);
+        regions.startDatacenter(EU);
         int euAgain = regions.start(EU, 0).port();
         int euAdmin = regions.node(EU, 0).adminPort();
         JsonNode standing = client.admin(euAdmin, "/admin/regions");

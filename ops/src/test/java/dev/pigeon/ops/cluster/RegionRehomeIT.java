@@ -1,11 +1,8 @@
 package dev.pigeon.ops.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pigeon.ops.cluster.NodeClient.Frames;
-import dev.pigeon.ops.regions.TestRegions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import java.util.function.IntSupplier;
 import static dev.pigeon.ops.cluster.RegionNodes.EU;
 import static dev.pigeon.ops.cluster.RegionNodes.US;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -34,25 +30,11 @@ import static org.awaitility.Awaitility.await;
  * {@code conv_seq} order, and a new session of alice's says home us at epoch 2.
  */
 class RegionRehomeIT {
+    @RegisterExtension
+    static final RegionNodes regions = new RegionNodes("region-rehome-it", 1);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int SENDS_EACH = 30;
     private static final int MOVE_AFTER = 10;
-    private static RegionNodes regions;
-
-    @BeforeAll
-    static void startOneNodePerRegion() {
-        assumeTrue(TestRegions.available(), "region tests need two data centres (ops/bin/services up --regions)");
-        regions = new RegionNodes("region-rehome-it", 1);
-        regions.start(EU, 0);
-        regions.start(US, 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (regions != null) {
-            regions.close();
-        }
-    }
 
     @Test
     void aUserMovedUnderLoadLosesAndRepeatsNothing() throws Exception {
@@ -60,9 +42,8 @@ class RegionRehomeIT {
         int eu = regions.node(EU, 0).port();
         int us = regions.node(US, 0).port();
         for (String[] user : new String[][]{{"alice", "eu"}, {"bob", "us"}, {"carol", "eu"}}) {
-            Frames frames = new Frames();
-            regions.keep(client.connect(user[1].equals(EU) ? eu : us, client.token(user[0]), frames));
-            assertThat(frames.next().get("home_region").asText()).isEqualTo(user[1]);
+            assertThat(regions.connect(user[1].equals(EU) ? eu : us, user[0]).hello().get("home_region").asText())
+                    .isEqualTo(user[1]);
         }
         HttpResponse<String> created = client.post(eu, "/v1/groups", client.token("carol"),
                 Map.of("group", "trio", "members", List.of("alice", "bob", "carol")));
@@ -104,9 +85,7 @@ class RegionRehomeIT {
         senders.shutdown();
         assertThat(acked).hasSize(3 * SENDS_EACH);
 
-        Frames after = new Frames();
-        regions.keep(client.connect(eu, client.token("alice"), after));
-        JsonNode hello = after.next();
+        JsonNode hello = regions.connect(eu, "alice").hello();
         assertThat(hello.get("home_region").asText()).isEqualTo(US);
         assertThat(hello.get("epoch").asLong()).isEqualTo(2);
 

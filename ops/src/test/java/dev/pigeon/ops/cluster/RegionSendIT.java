@@ -2,10 +2,8 @@ package dev.pigeon.ops.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pigeon.ops.cluster.NodeClient.Frames;
-import dev.pigeon.ops.regions.TestRegions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import java.util.Map;
 import static dev.pigeon.ops.cluster.RegionNodes.EU;
 import static dev.pigeon.ops.cluster.RegionNodes.US;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -27,23 +24,9 @@ import static org.awaitility.Awaitility.await;
  * reads there. Every inbox ends with each acked message once, in order, in both data centres.
  */
 class RegionSendIT {
+    @RegisterExtension
+    static final RegionNodes regions = new RegionNodes("region-send-it", 1);
     private static final Duration REPLICATED = Duration.ofSeconds(30);
-    private static RegionNodes regions;
-
-    @BeforeAll
-    static void startOneNodePerRegion() {
-        assumeTrue(TestRegions.available(), "region tests need two data centres (ops/bin/services up --regions)");
-        regions = new RegionNodes("region-send-it", 1);
-        regions.start(EU, 0);
-        regions.start(US, 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (regions != null) {
-            regions.close();
-        }
-    }
 
     @Test
     void usersHomedInDifferentRegionsChatAndAUserAwayFromHomeIsServedWhereSheIs() throws Exception {
@@ -52,12 +35,12 @@ class RegionSendIT {
         int us = regions.node(US, 0).port();
 
         // first contact homes each user in the region of the node they meet first
-        Frames alice = new Frames();
-        regions.keep(client.connect(eu, client.token("alice"), alice));
-        assertHello(alice.next(), "alice", EU, EU);
-        Frames bob = new Frames();
-        regions.keep(client.connect(us, client.token("bob"), bob));
-        assertHello(bob.next(), "bob", US, US);
+        RegionNodes.Session aliceSession = regions.connect(eu, "alice");
+        assertHello(aliceSession.hello(), "alice", EU, EU);
+        Frames alice = aliceSession.frames();
+        RegionNodes.Session bobSession = regions.connect(us, "bob");
+        assertHello(bobSession.hello(), "bob", US, US);
+        Frames bob = bobSession.frames();
 
         List<AckedSend> dm = new ArrayList<>();
         // dm:alice:bob is homed with alice in eu: bob's send travels there, his seq comes from us
@@ -73,9 +56,9 @@ class RegionSendIT {
         Timelines.assertReceivedInOrder("bob", bob.ofType("msg"), dm, 1);
 
         // alice away from home: connected to us, still homed in eu, sends and reads there
-        Frames away = new Frames();
-        regions.keep(client.connect(us, client.token("alice"), away));
-        JsonNode hello = away.next();
+        RegionNodes.Session awaySession = regions.connect(us, "alice");
+        Frames away = awaySession.frames();
+        JsonNode hello = awaySession.hello();
         assertHello(hello, "alice", US, EU);
         assertThat(hello.get("head").asLong()).isEqualTo(2);
         dm.add(send(us, "alice", "bob", "d3", "sent while away"));
@@ -88,9 +71,9 @@ class RegionSendIT {
         HttpResponse<String> created = client.post(us, "/v1/groups", client.token("bob"),
                 Map.of("group", "crew", "members", List.of("alice", "bob", "carol")));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        Frames carol = new Frames();
-        regions.keep(client.connect(eu, client.token("carol"), carol));
-        assertHello(carol.next(), "carol", EU, EU);
+        RegionNodes.Session carolSession = regions.connect(eu, "carol");
+        assertHello(carolSession.hello(), "carol", EU, EU);
+        Frames carol = carolSession.frames();
         List<AckedSend> group = new ArrayList<>();
         group.add(send(us, "bob", "g:crew", "g1", "group from us"));
         group.add(send(eu, "carol", "g:crew", "g2", "group from eu"));
