@@ -75,6 +75,12 @@ public final class DrillCommand implements Callable<Integer> {
                     + "127.0.0.4 --jmx-port 7399 --dc2-jmx-port 7499\".")
     private String servicesOptions;
 
+    @Option(names = "--cut-replication", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Take the survivor's data centre down this long before the loss (back at the loss), so that "
+                    + "what the lost region acknowledges meanwhile never replicates: messages at risk, which "
+                    + "reconciliation must recover (default: ${DEFAULT-VALUE}, no cut).")
+    private Duration cutReplication;
+
     @Option(names = "--run-id", paramLabel = "<id>",
             description = "Names this run's users and group (lowercase letters and digits); default: from the clock.")
     private String runId;
@@ -124,7 +130,7 @@ public final class DrillCommand implements Callable<Integer> {
             String id = runId != null ? runId : Long.toString(System.currentTimeMillis(), 36);
             return new DrillPlan(lose, duration, lossAt, pairs, rate,
                     dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"), "pigeon-drill-" + id), id,
-                    servicesOptions == null ? List.of() : List.of(servicesOptions.trim().split("\\s+")));
+                    servicesOptions == null ? List.of() : List.of(servicesOptions.trim().split("\\s+")), cutReplication);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

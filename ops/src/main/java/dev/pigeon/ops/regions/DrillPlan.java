@@ -13,9 +13,12 @@ import java.util.List;
  * @param runId           names this run's users and group, so runs never meet in one keyspace
  * @param servicesOptions more {@code ops/bin/services up} options: where the deployment's Redis and
  *                        Cassandra listen, beside servers on the default addresses
+ * @param cutReplication  how long before the loss the survivor's data centre goes down (back at the
+ *                        loss), so that what the lost region acknowledges meanwhile never replicates:
+ *                        messages at risk, for reconciliation to recover; zero for none
  */
 record DrillPlan(String lose, Duration duration, Duration lossAt, int pairs, double rate, Path dir, String runId,
-                 List<String> servicesOptions) {
+                 List<String> servicesOptions, Duration cutReplication) {
     static final Duration LONGEST = Duration.ofHours(1);
     static final int MOST_PAIRS = 500;
     static final double HIGHEST_RATE = 2_000;
@@ -40,7 +43,16 @@ record DrillPlan(String lose, Duration duration, Duration lossAt, int pairs, dou
         if (!runId.matches("[a-z0-9]{1,16}")) {
             throw new IllegalArgumentException("a run id is 1 to 16 lowercase letters and digits: " + runId);
         }
+        if (cutReplication.isNegative() || cutReplication.compareTo(lossAt) >= 0) {
+            throw new IllegalArgumentException("--cut-replication must be at least 0 and shorter than --loss-at");
+        }
         servicesOptions = List.copyOf(servicesOptions);
+    }
+
+    /** A drill whose replication is never cut. */
+    DrillPlan(String lose, Duration duration, Duration lossAt, int pairs, double rate, Path dir, String runId,
+              List<String> servicesOptions) {
+        this(lose, duration, lossAt, pairs, rate, dir, runId, servicesOptions, Duration.ZERO);
     }
 
     /** The region that stays: the first of {@code regions} other than the lost one. */

@@ -109,8 +109,16 @@ final class DrillRun {
             connect();
             createGroup();
             ScheduledFuture<?> load = startLoad();
+            boolean cut = !plan.cutReplication().isZero();
+            if (cut) {
+                DrillWait.reach(clock, loadStartMs + plan.lossAt().toMillis() - plan.cutReplication().toMillis());
+                cutReplication();
+            }
             DrillWait.reach(clock, loadStartMs + plan.lossAt().toMillis());
             long lossAtMs = loseRegion();
+            if (cut) {
+                restoreReplication();
+            }
             Failover failover = failOver();
             long atRisk = DrillCheck.atRisk(tally.ackedBefore(lossAtMs), readBack.histories(cast.conversations()));
             mark("at_risk_read");
@@ -190,6 +198,19 @@ final class DrillRun {
         }
         say("%s users of %s reconnected to %s", moved ? "all " + lostUsers.size() : "not all", lost, survivor);
         return lossAtMs;
+    }
+
+    /** Takes the survivor's data centre down: from now on the lost region's acknowledgements stay there alone. */
+    private void cutReplication() {
+        mark("replication_cut");
+        target.stopDatacenter(survivor);
+        say("CUT: stopped the Cassandra data centre of %s; what %s acknowledges now is at risk", survivor, lost);
+    }
+
+    private void restoreReplication() {
+        target.startDatacenter(survivor);
+        mark("replication_restored");
+        say("started the Cassandra data centre of %s again", survivor);
     }
 
     private Failover failOver() throws InterruptedException {

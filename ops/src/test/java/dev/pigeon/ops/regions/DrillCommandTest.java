@@ -27,6 +27,8 @@ class DrillCommandTest {
     @ValueSource(strings = {
             "--duration 90s",
             "--lose us --loss-at 90s --duration 90s",
+            "--lose us --loss-at 30s --cut-replication 30s",
+            "--lose us --cut-replication -1s",
             "--lose us --duration 2h",
             "--lose us --duration soon",
             "--lose us --pairs 0",

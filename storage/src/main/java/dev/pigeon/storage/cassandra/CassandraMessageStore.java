@@ -395,6 +395,9 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
         return (inKeyspace ? builder.withKeyspace(options.keyspace()) : builder).build();
     }
 
+    private static final Duration RECONNECTION_BASE_DELAY = Duration.ofMillis(250);
+    private static final Duration RECONNECTION_MAX_DELAY = Duration.ofSeconds(4);
+
     private static DriverConfigLoader driverConfig(CassandraStoreOptions options) {
         return DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, options.requestTimeout())
@@ -404,6 +407,10 @@ public final class CassandraMessageStore implements MessageStore, HomeStore {
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, options.schemaTimeout())
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, options.schemaTimeout())
+                // A data centre that comes back is used within seconds: the driver otherwise backs off
+                // to a minute between tries, which a failover waiting for its own data centre pays in full.
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, RECONNECTION_BASE_DELAY)
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, RECONNECTION_MAX_DELAY)
                 // Closing a session otherwise idles for 2 s per thread group.
                 .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
                 .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
