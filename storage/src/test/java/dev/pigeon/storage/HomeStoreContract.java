@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,6 +18,7 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
+import static dev.pigeon.storage.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -354,17 +354,6 @@ public abstract class HomeStoreContract {
 
     private static String freshRegion() {
         return "region-" + UUID.randomUUID();
-    }
-
-    private static Throwable failure(CompletionStage<?> stage) {
-        try {
-            Object value = stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure, got " + value);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            throw new AssertionError("stage did not complete", e);
-        }
     }
 
     private static <T> T await(CompletionStage<T> stage) {

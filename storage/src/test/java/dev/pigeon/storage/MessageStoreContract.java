@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -549,25 +548,12 @@ public abstract class MessageStoreContract {
     }
 
     protected static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("stage failed", e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError("stage did not complete", e);
-        }
+        return Stages.await(stage);
     }
 
     /** The exception a stage failed with; fails the test if it succeeded. */
     protected static Throwable failure(CompletionStage<?> stage) {
-        try {
-            Object value = stage.toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            throw new AssertionError("expected a failure, got " + value);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            throw new AssertionError("stage did not complete", e);
-        }
+        return Stages.failure(stage);
     }
 
     /** Appends {@code count} messages from fresh senders; returns them in order. */

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import static dev.pigeon.storage.Stages.await;
+import static dev.pigeon.storage.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What regions keep about each other, against a real Cassandra, in a keyspace of its own. */
@@ -267,26 +267,5 @@ class CassandraRegionStoreIT {
 
     private static String fresh(String prefix) {
         return prefix + "-" + UUID.randomUUID();
-    }
-
-    private static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("stage failed", e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError("stage did not complete", e);
-        }
-    }
-
-    private static Throwable failure(CompletionStage<?> stage) {
-        try {
-            Object value = stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure, got " + value);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            throw new AssertionError("stage did not complete", e);
-        }
     }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,16 +17,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
+import static dev.pigeon.storage.Stages.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * processes (several stores on one keyspace, which share no memory).
  */
 class CassandraSequenceIT {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static TestKeyspace keyspace;
     private static CassandraMessageStore store;
     /** {@link #store} and two more stores on the keyspace, standing for three processes. */
@@ -302,16 +299,6 @@ class CassandraSequenceIT {
 
     private static String suffix() {
         return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    }
-
-    private static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("stage failed", e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError("stage did not complete", e);
-        }
     }
 
     private static void awaitLatch(CountDownLatch latch) {

@@ -6,6 +6,7 @@ import dev.pigeon.storage.Group;
 import dev.pigeon.storage.MessageDraft;
 import dev.pigeon.storage.MessageStore;
 import dev.pigeon.storage.SendClaim;
+import dev.pigeon.storage.Stages;
 import dev.pigeon.storage.StorageUnavailableException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.LongStream;
 
+import static dev.pigeon.storage.Stages.await;
+import static dev.pigeon.storage.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,11 +116,11 @@ class CassandraStoreLifecycleIT {
             }
 
             List<Throwable> refused = calls.stream().filter(CompletableFuture::isCompletedExceptionally)
-                    .map(CassandraStoreLifecycleIT::failure).toList();
+                    .map(Stages::failure).toList();
             assertThat(refused).isNotEmpty().allSatisfy(e -> assertThat(e)
                     .isInstanceOf(StorageUnavailableException.class).hasMessageContaining("overloaded"));
             List<LogEntry> accepted = calls.stream().filter(call -> !call.isCompletedExceptionally())
-                    .map(CassandraStoreLifecycleIT::await).toList();
+                    .map(Stages::await).toList();
             assertThat(accepted).extracting(LogEntry::convSeq).containsExactlyInAnyOrder(
                     LongStream.rangeClosed(1, accepted.size()).boxed().toArray(Long[]::new));
             assertThat(await(narrow.appendToLog(new MessageDraft("g:narrow", "alice", "later", "b", null, 1))).convSeq())
@@ -159,26 +161,5 @@ class CassandraStoreLifecycleIT {
                 s -> s.group("x"),
                 s -> s.addMember("x", "u"),
                 s -> s.removeMember("x", "u"));
-    }
-
-    private static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("stage failed", e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError("stage did not complete", e);
-        }
-    }
-
-    private static Throwable failure(CompletionStage<?> stage) {
-        try {
-            Object value = stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure, got " + value);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            throw new AssertionError("stage did not complete", e);
-        }
     }
 }
