@@ -4,6 +4,8 @@ import dev.pigeon.gateway.link.HttpRegionLink;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.router.Delivery;
+import dev.pigeon.router.PresenceStats;
+import dev.pigeon.router.SessionInfo;
 import dev.pigeon.router.region.Placement;
 import dev.pigeon.router.region.RegionCalls;
 import dev.pigeon.router.region.Standing;
@@ -83,6 +85,16 @@ class RegionLinkPortEndToEndTest {
 
         @Override
         public CompletionStage<Void> forgetHome(HomeStore.Kind kind, String id) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Map<String, List<SessionInfo>>> sessions(List<String> users) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<PresenceStats> stats() {
             throw new UnsupportedOperationException();
         }
     }

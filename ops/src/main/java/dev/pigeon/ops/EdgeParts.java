@@ -58,7 +58,7 @@ public record EdgeParts(PigeonConfig config, GatewayConfig gatewayConfig, Messag
                 .config(gatewayConfig)
                 .router(router)
                 .groups(router)
-                .presence(presence)
+                .presence(router.presenceOfAllRegions())
                 .homes(homes)
                 .meterRegistry(meters)
                 .validator(validator)

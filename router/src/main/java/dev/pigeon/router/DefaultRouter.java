@@ -57,6 +57,7 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
     private final RegionParts regions;
     private final LocalRegionCalls regionCalls;
     private final RegionOperations regionOperations;
+    private final Presence presenceOfAllRegions;
 
     private DefaultRouter(Builder builder) {
         this.validator = builder.validator;
@@ -86,12 +87,21 @@ public final class DefaultRouter implements Router, Groups, AutoCloseable {
         if (regions == null) {
             this.regionCalls = null;
             this.regionOperations = null;
+            this.presenceOfAllRegions = builder.presence;
         } else {
-            this.regionCalls = new LocalRegionCalls(sends, sequencer, fanOut, this, homes, routing,
-                    () -> builder.presence.stats().thenApply(stats -> List.copyOf(stats.byNode().keySet())));
+            this.presenceOfAllRegions = new AllRegionsPresence(builder.presence, regions.link(), regions.states(), calls);
+            this.regionCalls = new LocalRegionCalls(sends, sequencer, fanOut, this, homes, routing, builder.presence);
             this.regionOperations = new RegionOperations(regions, homes, routing, repair, membership, calls,
                     this::disconnect, sends::sendForwarded, builder.nodeId, builder.clock, builder.meterRegistry);
         }
+    }
+
+    /**
+     * Presence as the admin API shows it: every region's sessions (this region's presence alone
+     * when it is the only one). Sessions still register with this region's presence.
+     */
+    public Presence presenceOfAllRegions() {
+        return presenceOfAllRegions;
     }
 
     /** What the other regions may ask of this one over the region link; empty with one region. */

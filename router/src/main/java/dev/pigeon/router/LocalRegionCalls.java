@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * This region's side of the region link: what the other regions' calls do here. Nothing is
@@ -29,17 +28,17 @@ final class LocalRegionCalls implements RegionCalls {
     private final DefaultRouter router;
     private final HomeDirectory homes;
     private final RegionRouting routing;
-    private final Supplier<CompletionStage<List<String>>> liveNodes;
+    private final Presence presence;
 
     LocalRegionCalls(SendPipeline sends, ConversationSequencer sequencer, FanOut fanOut, DefaultRouter router,
-                     HomeDirectory homes, RegionRouting routing, Supplier<CompletionStage<List<String>>> liveNodes) {
+                     HomeDirectory homes, RegionRouting routing, Presence presence) {
         this.sends = sends;
         this.sequencer = sequencer;
         this.fanOut = fanOut;
         this.router = router;
         this.homes = homes;
         this.routing = routing;
-        this.liveNodes = liveNodes;
+        this.presence = presence;
     }
 
     @Override
@@ -106,8 +105,18 @@ final class LocalRegionCalls implements RegionCalls {
     }
 
     @Override
+    public CompletionStage<Map<String, List<SessionInfo>>> sessions(List<String> users) {
+        return presence.sessions(users);
+    }
+
+    @Override
+    public CompletionStage<PresenceStats> stats() {
+        return presence.stats();
+    }
+
+    @Override
     public CompletionStage<Standing> standing() {
-        return liveNodes.get().thenApply(nodes ->
-                new Standing(routing.localRegion(), routing.states().lostRegions(), nodes));
+        return presence.stats().thenApply(stats ->
+                new Standing(routing.localRegion(), routing.states().lostRegions(), List.copyOf(stats.byNode().keySet())));
     }
 }

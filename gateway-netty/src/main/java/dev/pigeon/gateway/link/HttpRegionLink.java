@@ -9,6 +9,8 @@ import dev.pigeon.gateway.link.LinkMessages.PlaceRequest;
 import dev.pigeon.gateway.link.LinkMessages.PlacementBody;
 import dev.pigeon.gateway.link.LinkMessages.ReadRequest;
 import dev.pigeon.gateway.link.LinkMessages.SendRequest;
+import dev.pigeon.gateway.link.LinkMessages.SessionsBody;
+import dev.pigeon.gateway.link.LinkMessages.SessionsRequest;
 import dev.pigeon.gateway.link.LinkMessages.StandingBody;
 import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
@@ -17,6 +19,8 @@ import dev.pigeon.protocol.ProtocolException;
 import dev.pigeon.protocol.ProtocolJson;
 import dev.pigeon.router.Delivery;
 import dev.pigeon.router.DeliveryCodec;
+import dev.pigeon.router.PresenceStats;
+import dev.pigeon.router.SessionInfo;
 import dev.pigeon.router.region.Placement;
 import dev.pigeon.router.region.RegionCalls;
 import dev.pigeon.router.region.RegionLink;
@@ -194,6 +198,17 @@ public final class HttpRegionLink implements RegionLink {
         @Override
         public CompletionStage<Void> forgetHome(HomeStore.Kind kind, String id) {
             return call(this, LinkMessages.FORGET_HOME, new ForgetHomeRequest(kind.name(), id), nothing());
+        }
+
+        @Override
+        public CompletionStage<Map<String, List<SessionInfo>>> sessions(List<String> users) {
+            return call(this, LinkMessages.SESSIONS, new SessionsRequest(users), json(SessionsBody.class)
+                    .andThen(body -> Objects.requireNonNull(body.sessions(), "sessions")));
+        }
+
+        @Override
+        public CompletionStage<PresenceStats> stats() {
+            return call(this, LinkMessages.STATS, null, json(PresenceStats.class));
         }
 
         @Override

@@ -8,6 +8,7 @@ import dev.pigeon.gateway.link.LinkMessages.PlaceRequest;
 import dev.pigeon.gateway.link.LinkMessages.PlacementBody;
 import dev.pigeon.gateway.link.LinkMessages.ReadRequest;
 import dev.pigeon.gateway.link.LinkMessages.SendRequest;
+import dev.pigeon.gateway.link.LinkMessages.SessionsBody;
 import dev.pigeon.gateway.link.LinkMessages.StandingBody;
 import dev.pigeon.protocol.ErrorCode;
 import dev.pigeon.protocol.Frame;
@@ -59,7 +60,9 @@ final class LinkEndpoints {
                 .route(HttpMethod.POST, LinkMessages.ACK, guarded(this::ack))
                 .route(HttpMethod.POST, LinkMessages.READ, guarded(this::read))
                 .route(HttpMethod.POST, LinkMessages.FORGET_HOME, guarded(this::forgetHome))
-                .route(HttpMethod.GET, LinkMessages.STANDING, guarded(this::standing));
+                .route(HttpMethod.GET, LinkMessages.STANDING, guarded(this::standing))
+                .route(HttpMethod.POST, LinkMessages.SESSIONS, guarded(this::sessions))
+                .route(HttpMethod.GET, LinkMessages.STATS, guarded(this::stats));
     }
 
     private void send(HttpExchange exchange) {
@@ -102,6 +105,16 @@ final class LinkEndpoints {
         answer(exchange, calls::standing, standing -> exchange.respondJson(HttpResponseStatus.OK,
                 new StandingBody(standing.region(), standing.lostRegions().stream().sorted().toList(),
                         standing.nodes())));
+    }
+
+    private void sessions(HttpExchange exchange) {
+        List<String> users = requests.sessions(exchange);
+        answer(exchange, () -> calls.sessions(users),
+                sessions -> exchange.respondJson(HttpResponseStatus.OK, new SessionsBody(sessions)));
+    }
+
+    private void stats(HttpExchange exchange) {
+        answer(exchange, calls::stats, stats -> exchange.respondJson(HttpResponseStatus.OK, stats));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.pigeon.gateway.link;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.LogEntry;
+import dev.pigeon.router.SessionInfo;
 
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,10 @@ final class LinkMessages {
     static final String READ = "/link/v1/read";
     static final String FORGET_HOME = "/link/v1/forget-home";
     static final String STANDING = "/link/v1/standing";
+    static final String SESSIONS = "/link/v1/sessions";
+    static final String STATS = "/link/v1/stats";
+    /** The most users one sessions request may ask about, as for the admin API. */
+    static final int MAX_USERS = 1000;
 
     /** The largest request body the link reads. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -50,5 +55,11 @@ final class LinkMessages {
     }
 
     record StandingBody(String region, List<String> lostRegions, List<String> nodes) {
+    }
+
+    record SessionsRequest(List<String> users) {
+    }
+
+    record SessionsBody(Map<String, List<SessionInfo>> sessions) {
     }
 }

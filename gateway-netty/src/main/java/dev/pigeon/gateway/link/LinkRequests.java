@@ -9,6 +9,7 @@ import dev.pigeon.gateway.link.LinkMessages.ForgetHomeRequest;
 import dev.pigeon.gateway.link.LinkMessages.PlaceRequest;
 import dev.pigeon.gateway.link.LinkMessages.ReadRequest;
 import dev.pigeon.gateway.link.LinkMessages.SendRequest;
+import dev.pigeon.gateway.link.LinkMessages.SessionsRequest;
 import dev.pigeon.protocol.ConversationId;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.FrameValidator;
@@ -96,6 +97,18 @@ final class LinkRequests {
         ReadRequest body = RequestBodies.json(exchange, ReadRequest.class);
         return new ReadRequest(user(body.user(), "user"), conversation(body.conversation(), "conversation"),
                 position(body.upTo(), "up_to"));
+    }
+
+    /** The users whose sessions are asked for: valid ids, at most {@link LinkMessages#MAX_USERS}, each once. */
+    List<String> sessions(HttpExchange exchange) {
+        List<String> users = required(RequestBodies.json(exchange, SessionsRequest.class).users(), "users");
+        if (users.size() > LinkMessages.MAX_USERS) {
+            throw ProtocolException.badRequest("at most " + LinkMessages.MAX_USERS + " users per request");
+        }
+        for (int i = 0; i < users.size(); i++) {
+            user(users.get(i), "users[" + i + "]");
+        }
+        return users.stream().distinct().toList();
     }
 
     /** The home to forget: its kind and an id valid for that kind. */

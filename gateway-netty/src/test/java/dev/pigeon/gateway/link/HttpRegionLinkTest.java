@@ -131,6 +131,13 @@ class HttpRegionLinkTest {
     }
 
     @Test
+    void sessionsAndStatsRoundTrip() {
+        assertThat(eu().sessions(List.of("alice", "bob", "alice"))).succeedsWithin(WAIT).isEqualTo(calls.sessions);
+        assertThat(eu().stats()).succeedsWithin(WAIT).isEqualTo(calls.stats);
+        assertThat(calls.calls).containsExactly(List.of("sessions", List.of("alice", "bob")), List.of("stats"));
+    }
+
+    @Test
     void standingRoundTrips() {
         assertThat(eu().standing()).succeedsWithin(WAIT).isEqualTo(calls.standing);
         calls.standing = new Standing("eu", Set.of(), List.of());

@@ -119,6 +119,9 @@ class LinkServerTest {
             "/link/v1/forget-home | {\"kind\":\"USER\",\"id\":\"g:t\"}       | id is not a valid id",
             "/link/v1/forget-home | {\"kind\":\"CONVERSATION\",\"id\":\"a\"} | id is not a valid conversation id",
             "/link/v1/forget-home | {\"kind\":\"USER\"}                      | id is required",
+            "/link/v1/sessions    | {}                                       | users is required",
+            "/link/v1/sessions    | {\"users\":[\"a\",\"..\"]}               | users[1] is not a valid id",
+            "/link/v1/sessions    | {\"users\":\"a\"}                      | at users",
     })
     void malformedRequestsAreBadRequestsThatCallNothing(String path, String body, String message) {
         HttpResponse<String> response = post(path, body);

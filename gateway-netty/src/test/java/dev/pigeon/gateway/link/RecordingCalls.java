@@ -3,6 +3,8 @@ package dev.pigeon.gateway.link;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.router.Delivery;
+import dev.pigeon.router.PresenceStats;
+import dev.pigeon.router.SessionInfo;
 import dev.pigeon.router.region.Placement;
 import dev.pigeon.router.region.RegionCalls;
 import dev.pigeon.router.region.Standing;
@@ -26,6 +28,10 @@ final class RecordingCalls implements RegionCalls {
     volatile Frame.Sent sent = new Frame.Sent("r-1", "m-1", "dm:alice:bob", 4, 9, 1_700_000_000_000L);
     volatile Placement placement = new Placement(7, Map.of("bob", 12L, "carol", 3L));
     volatile Standing standing = new Standing("eu", Set.of("us", "ap"), List.of("eu-1", "eu-2"));
+    volatile Map<String, List<SessionInfo>> sessions = Map.of(
+            "alice", List.of(new SessionInfo("s-1", "alice", "eu-1", "eu", "ws", "phone", 1_000, 2_000)),
+            "bob", List.of());
+    volatile PresenceStats stats = new PresenceStats(1, 1, Map.of("eu", 1L), Map.of("eu-1", 1L), Map.of("ws", 1L));
     /** When set, every call answers with what it supplies instead. */
     volatile Supplier<CompletionStage<?>> outcome;
 
@@ -62,6 +68,16 @@ final class RecordingCalls implements RegionCalls {
     @Override
     public CompletionStage<Standing> standing() {
         return record(standing, "standing");
+    }
+
+    @Override
+    public CompletionStage<Map<String, List<SessionInfo>>> sessions(List<String> users) {
+        return record(sessions, "sessions", users);
+    }
+
+    @Override
+    public CompletionStage<PresenceStats> stats() {
+        return record(stats, "stats");
     }
 
     @SuppressWarnings("unchecked")

@@ -66,6 +66,17 @@ class RegionSendIT {
                 .until(() -> away.ofType("msg").size() == 1);
         assertThat(client.post(us, "/v1/ack", client.token("alice"), Map.of("up_to", 3)).statusCode())
                 .as("an ack from away travels home").isEqualTo(204);
+        // the admin API of either region sees alice's sessions in both
+        for (int admin : List.of(regions.node(EU, 0).adminPort(), regions.node(US, 0).adminPort())) {
+            JsonNode presence = client.admin(admin, "/admin/presence/alice");
+            assertThat(presence.get("online").asBoolean()).isTrue();
+            assertThat(presence.get("home_region").asText()).isEqualTo(EU);
+            assertThat(presence.get("sessions").findValues("region").stream().map(JsonNode::asText))
+                    .as(presence.toString()).containsExactlyInAnyOrder(EU, US);
+            JsonNode byRegion = client.stats(admin).get("by_region");
+            assertThat(byRegion.path(EU).asLong()).as(byRegion.toString()).isPositive();
+            assertThat(byRegion.path(US).asLong()).as(byRegion.toString()).isPositive();
+        }
 
         // a group spanning both regions, first used (and so homed) in us
         HttpResponse<String> created = client.post(us, "/v1/groups", client.token("bob"),

@@ -3,9 +3,12 @@ package dev.pigeon.router.region;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.LogEntry;
 import dev.pigeon.router.Delivery;
+import dev.pigeon.router.PresenceStats;
+import dev.pigeon.router.SessionInfo;
 import dev.pigeon.storage.HomeStore;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -39,4 +42,10 @@ public interface RegionCalls {
 
     /** The called region's view of the regions: which are lost, and its live nodes. */
     CompletionStage<Standing> standing();
+
+    /** The live sessions each of {@code users} has in the called region (the admin API's presence across regions). */
+    CompletionStage<Map<String, List<SessionInfo>>> sessions(List<String> users);
+
+    /** Counts over the called region's live sessions. */
+    CompletionStage<PresenceStats> stats();
 }
