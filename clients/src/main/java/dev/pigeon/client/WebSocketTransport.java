@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code GET /v1/ws} with the {@code pigeon.v1.json} subprotocol, on the JDK's WebSocket client. */
-final class WebSocketTransport implements Transport, WebSocket.Listener {
+final class WebSocketTransport extends TextMessageListener implements Transport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
     private static final FrameCodec JSON = new JsonFrameCodec();
     private static final String SUBPROTOCOL = "pigeon.v1.json";
@@ -34,7 +34,6 @@ final class WebSocketTransport implements Transport, WebSocket.Listener {
     private final Duration connectTimeout;
     /** Sends waiting for their {@code sent}, by reply ref. */
     private final Map<String, CompletableFuture<Frame.Sent>> waiting = new ConcurrentHashMap<>();
-    private final StringBuilder text = new StringBuilder();
     private volatile Events events;
     private volatile boolean closed;
     private Long since;
@@ -115,23 +114,6 @@ final class WebSocketTransport implements Transport, WebSocket.Listener {
     }
 
     @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        text.append(data);
-        if (last) {
-            String frame = text.toString();
-            text.setLength(0);
-            received(frame);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
         log.warn("ignoring a binary WebSocket message on a {} session", SUBPROTOCOL);
         webSocket.request(1);
@@ -158,7 +140,8 @@ final class WebSocketTransport implements Transport, WebSocket.Listener {
         end(error);
     }
 
-    private void received(String json) {
+    @Override
+    protected void received(String json) {
         Frame.ServerFrame frame;
         try {
             frame = JSON.decodeServer(json.getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package dev.pigeon.ops.regions;
 
+import dev.pigeon.client.TextMessageListener;
 import dev.pigeon.protocol.Frame;
 import dev.pigeon.protocol.JsonFrameCodec;
 import dev.pigeon.protocol.ProtocolException;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One WebSocket session ({@code pigeon.v1.json}) of one drill user to one node, on the JDK's client.
  * Tells its listener of the {@code hello}, every other server frame, and its end, once.
  */
-final class DrillSession implements WebSocket.Listener {
+final class DrillSession extends TextMessageListener {
     static final String SUBPROTOCOL = "pigeon.v1.json";
     private static final JsonFrameCodec JSON = new JsonFrameCodec();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -35,7 +36,6 @@ final class DrillSession implements WebSocket.Listener {
 
     private final NodeEndpoints endpoint;
     private final Listener listener;
-    private final StringBuilder text = new StringBuilder();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** The JDK client takes one outgoing message at a time: each write waits for the one before. */
     private CompletableFuture<WebSocket> lastWrite;
@@ -89,23 +89,6 @@ final class DrillSession implements WebSocket.Listener {
     }
 
     @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        text.append(data);
-        if (last) {
-            String frame = text.toString();
-            text.setLength(0);
-            received(frame);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
         webSocket.request(1);
         return null;
@@ -123,7 +106,8 @@ final class DrillSession implements WebSocket.Listener {
         end("connection error: " + cause(error));
     }
 
-    private void received(String json) {
+    @Override
+    protected void received(String json) {
         if (ended.get()) {
             return;
         }
