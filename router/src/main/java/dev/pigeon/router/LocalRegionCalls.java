@@ -11,6 +11,8 @@ import dev.pigeon.router.region.Standing;
 import dev.pigeon.storage.HomeStore;
 import dev.pigeon.storage.InboxEntry;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -81,11 +83,25 @@ final class LocalRegionCalls implements RegionCalls {
     @Override
     public CompletionStage<Void> deliver(List<Delivery> deliveries) {
         return Failures.settle(() -> {
-            CompletableFuture<?>[] published = deliveries.stream()
-                    .map(delivery -> fanOut.publishInRegion(List.of(delivery.user()), user -> delivery, "region"))
-                    .toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(published);
+            // one presence lookup per run of distinct users: a message's deliveries are one per member
+            List<CompletableFuture<Integer>> published = new ArrayList<>();
+            Map<String, Delivery> batch = new LinkedHashMap<>();
+            for (Delivery delivery : deliveries) {
+                if (batch.containsKey(delivery.user())) {
+                    published.add(publishInRegion(batch));
+                    batch = new LinkedHashMap<>();
+                }
+                batch.put(delivery.user(), delivery);
+            }
+            if (!batch.isEmpty()) {
+                published.add(publishInRegion(batch));
+            }
+            return CompletableFuture.allOf(published.toArray(CompletableFuture[]::new));
         });
+    }
+
+    private CompletableFuture<Integer> publishInRegion(Map<String, Delivery> byUser) {
+        return fanOut.publishInRegion(List.copyOf(byUser.keySet()), byUser::get, "region");
     }
 
     @Override

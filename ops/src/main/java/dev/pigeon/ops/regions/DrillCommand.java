@@ -88,7 +88,17 @@ public final class DrillCommand implements Callable<Integer> {
     private final Function<DrillPlan, DrillTarget> deployments;
 
     public DrillCommand() {
-        this(DrillDeployment::of);
+        this(DrillCommand::deploymentFor);
+    }
+
+    /**
+     * The default deployment (regions eu and us, two nodes each, free ports) in the plan's directory,
+     * its services placed by the plan's {@code ops/bin/services} options; not started yet.
+     */
+    private static DrillTarget deploymentFor(DrillPlan plan) {
+        return new RegionsDeployment(RegionsPlan.builder(plan.dir())
+                .servicesOptions(plan.servicesOptions().toArray(String[]::new))
+                .build());
     }
 
     /** @param deployments the deployment a plan runs against, not started yet */
@@ -108,7 +118,7 @@ public final class DrillCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
         DrillReport result;
         try {
-            target.start();
+            target.launch();
             result = new DrillRun(plan, target, out).run();
         } finally {
             out.println("stopping the deployment");

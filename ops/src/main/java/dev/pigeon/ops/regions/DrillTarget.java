@@ -10,7 +10,7 @@ import java.util.List;
 interface DrillTarget extends AutoCloseable {
 
     /** Starts everything and returns once every node is ready; {@link #close} may run meanwhile (Ctrl-C). */
-    void start();
+    DrillTarget launch();
 
     List<String> regions();
 

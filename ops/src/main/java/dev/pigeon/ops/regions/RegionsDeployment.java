@@ -20,7 +20,7 @@ import java.util.Map;
  * A region's nodes, data centre and Redis can each be stopped and started again; {@link #close} stops
  * everything the deployment started.
  */
-public final class RegionsDeployment implements AutoCloseable {
+public final class RegionsDeployment implements DrillTarget {
     private static final Logger log = LoggerFactory.getLogger(RegionsDeployment.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
@@ -46,6 +46,7 @@ public final class RegionsDeployment implements AutoCloseable {
     }
 
     /** As {@link #start}: for a caller that must be able to {@link #close} while it starts (Ctrl-C). */
+    @Override
     public RegionsDeployment launch() {
         try {
             List<NodeProcess> all = prepare();
@@ -61,11 +62,13 @@ public final class RegionsDeployment implements AutoCloseable {
         }
     }
 
+    @Override
     public List<String> regions() {
         return plan.regions();
     }
 
     /** The nodes of {@code region}, in order ({@code eu-1}, {@code eu-2}...). */
+    @Override
     public synchronized List<NodeEndpoints> nodes(String region) {
         return layout().nodes(region);
     }
@@ -85,21 +88,25 @@ public final class RegionsDeployment implements AutoCloseable {
         return plan;
     }
 
+    @Override
     public String adminToken() {
         return plan.adminToken();
     }
 
+    @Override
     public String jwtSecret() {
         return plan.jwtSecret();
     }
 
     /** SIGKILL to every node of {@code region}; returns once they are gone. */
+    @Override
     public void killNodes(String region) {
         log.info("killing the nodes of {}", region);
         processes(region).forEach(NodeProcess::kill);
     }
 
     /** Starts the nodes of {@code region} again, on the same ports, and waits until each is ready. */
+    @Override
     public void startNodes(String region) {
         List<NodeProcess> regionNodes = processes(region);
         log.info("starting the nodes of {}", region);
@@ -108,24 +115,28 @@ public final class RegionsDeployment implements AutoCloseable {
     }
 
     /** Stops the Cassandra node of {@code region}'s data centre; returns once it has exited. */
+    @Override
     public void stopDatacenter(String region) {
         log.info("stopping the data centre of {}", region);
         services(region).stopCassandra(bin);
     }
 
     /** Starts {@code region}'s Cassandra node again; returns once it answers CQL. */
+    @Override
     public void startDatacenter(String region) {
         log.info("starting the data centre of {}", region);
         services(region).startCassandra(bin);
     }
 
     /** Stops {@code region}'s Redis (its keys are lost). */
+    @Override
     public void stopRedis(String region) {
         log.info("stopping the Redis of {}", region);
         services(region).stopRedis(bin);
     }
 
     /** Starts {@code region}'s Redis again, empty; returns once it answers. */
+    @Override
     public void startRedis(String region) {
         log.info("starting the Redis of {}", region);
         services(region).startRedis(bin);

@@ -128,8 +128,9 @@ class DrillAgainstEmbeddedPigeonTest {
         }
 
         @Override
-        public void start() {
+        public DrillTarget launch() {
             calls.add("start");
+            return this;
         }
 
         @Override

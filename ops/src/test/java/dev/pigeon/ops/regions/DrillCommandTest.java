@@ -58,7 +58,8 @@ class DrillCommandTest {
     /** A deployment of one region only: a drill has nothing to fail over to. */
     private record NoTarget(AtomicBoolean closed) implements DrillTarget {
         @Override
-        public void start() {
+        public DrillTarget launch() {
+            return this;
         }
 
         @Override
