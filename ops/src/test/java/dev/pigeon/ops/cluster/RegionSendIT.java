@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
  * different regions chat in a direct conversation and a group: every write runs in its home region
  * (a send travels to the conversation's home, each member's inbox is written by the member's home),
  * reads are served where the user is, and a user connected away from home sends, receives and
- * reads there. Every inbox ends with each acked message once, in order, in both data centres.
+ * reads there. Every inbox ends with each acked message once, in order, in both data centres. What
+ * a region owes another that is down (its members' inbox entries) reaches it, once, when it is back.
  */
 class RegionSendIT {
     @RegisterExtension
@@ -111,6 +112,25 @@ class RegionSendIT {
         // each member's sessions saw the group in conv_seq order
         await("carol's live group messages").atMost(REPLICATED).until(() -> carol.ofType("msg").size() == 3);
         assertThat(carol.ofType("msg")).extracting(msg -> msg.get("conv_seq").asLong()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void entriesOwedToARegionThatWasDownArriveOnceItIsBack() throws Exception {
+        NodeClient client = regions.client;
+        int eu = regions.node(EU, 0).port();
+        assertHello(regions.connect(eu, "erin").hello(), "erin", EU, EU);
+        assertHello(regions.connect(regions.node(US, 0).port(), "ulf").hello(), "ulf", US, US);
+
+        // us cannot be reached: eu acknowledges, owing ulf's inbox entries to us in its outbox
+        regions.stop(US, 0);
+        List<AckedSend> owed = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            owed.add(send(eu, "erin", "ulf", "owed-" + i, "while us was down " + i));
+        }
+
+        int us = regions.start(US, 0).port();
+        await("ulf's inbox once us is back").atMost(REPLICATED).untilAsserted(() ->
+                Timelines.assertInboxHoldsEachOnce("ulf", client.inbox(us, "ulf"), owed));
     }
 
     @Test
